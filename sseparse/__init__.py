@@ -1,0 +1,58 @@
+"""sseparse: Server-Sent Events and LLM streams, sans-IO, for any chunking.
+
+Bytes go in, events come out.  The layers are pure state machines: ``sse``
+(bytes to events) is here now; see the README for the road map.
+"""
+
+from __future__ import annotations
+
+from sseparse.errors import (
+    ContentFilterFinishReasonError,
+    IncompleteStream,
+    JSONStreamError,
+    LengthFinishReasonError,
+    LimitExceeded,
+    ProtocolError,
+    SseparseError,
+    StreamError,
+    UnexpectedEvent,
+    UsageError,
+)
+from sseparse.limits import Limits
+from sseparse.sse import (
+    Comment,
+    DecoderState,
+    ServerSentEvent,
+    SSEDecoder,
+    SSEEncoder,
+    aiter_events,
+    encode,
+    encode_retry,
+    iter_events,
+)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Comment",
+    "ContentFilterFinishReasonError",
+    "DecoderState",
+    "IncompleteStream",
+    "JSONStreamError",
+    "LengthFinishReasonError",
+    "LimitExceeded",
+    "Limits",
+    "ProtocolError",
+    "SSEDecoder",
+    "SSEEncoder",
+    "ServerSentEvent",
+    "SseparseError",
+    "StreamError",
+    "UnexpectedEvent",
+    "UsageError",
+    "__version__",
+    "aiter_events",
+    "encode",
+    "encode_retry",
+    "iter_events",
+]

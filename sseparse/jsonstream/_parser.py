@@ -1,0 +1,996 @@
+"""An incremental JSON parser: text deltas in, a partial value after each one.
+
+Theory of operation
+-------------------
+The parser is a push-down automaton with an explicit stack (``_stack`` holds the
+open containers, ``_keys`` the slot each one is filling: a key for an object, an
+index for an array), so nesting depth costs no interpreter stack and is bounded
+by ``Limits.max_json_depth``.  ``_state`` says what may come next; one handler
+per state consumes as much of the delta as it can and returns where it stopped.
+
+Values are built in place: a container is inserted into its parent the moment it
+opens, a string the moment its opening quote arrives (its decoded text kept as a
+list of fragments), a number or literal once the character after it (or
+``close()``) ends it.  ``snapshot()`` therefore only has to join the fragments of
+the one open string; everything else is already in the live tree.  What is shown
+is never retracted or re-typed (the one exception: a duplicate key replaces the
+earlier value, because ``json.loads`` keeps the last one).
+
+Errors are raised by ``feed()`` at the first character that makes the text
+invalid JSON - no continuation could repair it - with its absolute offset, line
+and column.  A parser that raised stays failed.
+
+Cost: each character is looked at by a constant number of C-level scans (regexes
+for runs of plain string characters, whitespace and number characters) and the
+Python loop runs once per token, not per character.  A snapshot costs the length
+of the open string plus the depth of the tree.  Total work is linear in the input.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+import math
+import re
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, cast
+
+from sseparse.errors import JSONStreamError, LimitExceeded, UsageError, excerpt
+from sseparse.jsonstream._events import (
+    ContainerStarted,
+    JSONEvent,
+    StringDelta,
+    ValueDone,
+)
+from sseparse.jsonstream._value import MISSING, Missing
+from sseparse.limits import DEFAULT_LIMITS, Limits
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+__all__ = ["IncompleteJSON", "JSONStreamParser", "ParserState", "parse_partial"]
+
+Path = tuple[str | int, ...]
+_Container = dict[str, Any] | list[Any]
+
+
+class IncompleteJSON(JSONStreamError):
+    """``close()`` came before the document was complete.
+
+    ``json.loads`` of the same text raises too; this subclass tells a cut
+    document from a malformed one.
+    """
+
+
+class ParserState(enum.Enum):
+    """What a :class:`JSONStreamParser` expects next."""
+
+    # Enum's own __hash__ is Python code; the parser looks states up per token.
+    __hash__ = object.__hash__
+
+    VALUE = "a value"
+    VALUE_OR_END = "a value or ']'"
+    KEY_OR_END = "a property name or '}'"
+    KEY = "a property name"
+    COLON = "':'"
+    COMMA_OR_END = "',' or the end of the container"
+    STRING = "the rest of a string"
+    KEY_STRING = "the rest of a property name"
+    TOKEN = "the rest of a number or literal"
+    DONE = "the end of input"
+    CLOSED = "nothing: the parser is closed"
+    ERROR = "nothing: the parser failed"
+
+
+_VALUE = ParserState.VALUE
+_VALUE_OR_END = ParserState.VALUE_OR_END
+_KEY_OR_END = ParserState.KEY_OR_END
+_KEY = ParserState.KEY
+_COLON = ParserState.COLON
+_COMMA_OR_END = ParserState.COMMA_OR_END
+_STRING = ParserState.STRING
+_KEY_STRING = ParserState.KEY_STRING
+_TOKEN = ParserState.TOKEN
+_DONE = ParserState.DONE
+_CLOSED = ParserState.CLOSED
+_ERROR = ParserState.ERROR
+
+# Patterns that end in `*` always match; the casts tell mypy so, at no run-time cost.
+_Matcher = Callable[..., "re.Match[str]"]
+_WS_CHARS = " \t\n\r"
+_WS = cast("_Matcher", re.compile(r"[ \t\n\r]*").match)
+_PLAIN = cast("_Matcher", re.compile(r'[^"\\\x00-\x1f]*').match)
+_TOKEN_CHARS = cast("_Matcher", re.compile(r"[-+.0-9A-Za-z]*").match)
+_HEX = cast("_Matcher", re.compile(r"[0-9A-Fa-f]*").match)
+# The longest prefix of a token that some continuation turns into a number.
+_LITERALS: dict[str, Any] = {
+    "true": True,
+    "false": False,
+    "null": None,
+    "NaN": math.nan,
+    "Infinity": math.inf,
+    "-Infinity": -math.inf,
+}
+_LITERAL_BY_START = {word[0]: word for word in _LITERALS if word[0] != "-"}
+# A whole plain string (no escape, no control character), and a plain member name
+# with the colon after it.
+_PLAIN_STRING = re.compile(r'"([^"\\\x00-\x1f]*)"').match
+_MEMBER = re.compile(r'[ \t\n\r]*"([^"\\\x00-\x1f]*)"[ \t\n\r]*:[ \t\n\r]*').match
+# A string's text up to its closing quote, a lone final backslash, or a \\u escape
+# with fewer than four hex digits (cut by the end of the delta, or invalid).
+_SPAN = cast(
+    "_Matcher",
+    re.compile(
+        r'[^"\\\x00-\x1f]*(?:\\(?:[^u]|u[0-9a-fA-F]{4})[^"\\\x00-\x1f]*)*', re.DOTALL
+    ).match,
+)
+# What may be held back at the end of a delta: a cut escape.
+_CUT_ESCAPE = re.compile(r"\\(?:u[0-9a-fA-F]{0,3})?").fullmatch
+_CARRY = re.compile(
+    r"(\\u[dD][89abAB][0-9a-fA-F]{2})?(\\(?:u[0-9a-fA-F]{0,3})?)?"
+).fullmatch
+_HIGH_ESCAPE = re.compile(r"\\u[dD][89abAB][0-9a-fA-F]{2}").fullmatch
+# The longest valid string text: where it stops is the first bad character.
+_VALID_STRING = cast(
+    "_Matcher",
+    re.compile(r'(?:[^"\\\x00-\x1f]|\\["\\/bfnrt]|\\u[0-9a-fA-F]{4})*').match,
+)
+_scanstring: Callable[[str, int], tuple[str, int]] = json.decoder.scanstring  # type: ignore[attr-defined]
+_TOKEN_START = frozenset("-0123456789tfnNI")
+_NUMBER_START = frozenset("-0123456789")
+_DIGITS = "0123456789"
+
+
+def _to(state: str, chars: str) -> dict[str, str]:
+    return dict.fromkeys(chars, state)
+
+
+# The JSON number grammar as an automaton: state -> next character -> state.
+_NUMBER_DFA: dict[str, dict[str, str]] = {
+    "start": {"-": "sign", "0": "zero", **_to("int", "123456789")},
+    "sign": {"0": "zero", **_to("int", "123456789")},
+    "zero": {".": "dot", **_to("exp", "eE")},
+    "int": {**_to("int", _DIGITS), ".": "dot", **_to("exp", "eE")},
+    "dot": _to("frac", _DIGITS),
+    "frac": {**_to("frac", _DIGITS), **_to("exp", "eE")},
+    "exp": {**_to("sign_exp", "+-"), **_to("exp_digits", _DIGITS)},
+    "sign_exp": _to("exp_digits", _DIGITS),
+    "exp_digits": _to("exp_digits", _DIGITS),
+}
+_NUMBER_ENDS = frozenset({"zero", "int", "frac", "exp_digits"})
+_TOKEN_SET = frozenset(
+    "-+.0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+)
+_NUMBER_MATCH = re.compile(r"-?(?:0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?").match
+
+
+class JSONStreamParser:
+    """Parse JSON text that arrives in pieces, with a partial value at any time.
+
+    Args:
+        limits: bounds on depth, string, number and total size (see
+            :class:`~sseparse.Limits`).
+        events: make :meth:`feed` return :class:`JSONEvent` items (containers
+            started, string deltas, values done, with their paths), so a consumer
+            can update a view in O(delta) instead of diffing snapshots.
+
+    Example:
+        >>> parser = JSONStreamParser()
+        >>> parser.feed('{"city": "Par')
+        []
+        >>> parser.snapshot()
+        {'city': 'Par'}
+        >>> parser.open_path
+        ('city',)
+        >>> parser.feed('is", "n": 12}')
+        []
+        >>> parser.close()
+        {'city': 'Paris', 'n': 12}
+    """
+
+    def __init__(self, *, limits: Limits | None = None, events: bool = False) -> None:
+        self._limits = DEFAULT_LIMITS if limits is None else limits
+        self._max_depth = self._limits.max_json_depth
+        self._max_string = self._limits.max_json_string_chars
+        self._max_number = self._limits.max_json_number_chars
+        self._max_total = self._limits.max_json_chars
+        self._state = _VALUE
+        self._error: BaseException | None = None
+        self._root: Any = MISSING
+        self._stack: list[_Container] = []
+        self._keys: list[Any] = []  # per frame: the key or index being filled
+        self._key = ""  # the last property name read, until its value starts
+        # position, for error messages
+        self._offset = 0  # characters fed before the current delta
+        self._line = 1  # line number at the start of the current delta
+        self._line_start = 0  # absolute offset where that line starts
+        # the open string (value or key)
+        self._frags: list[str] = []
+        self._str_len = 0
+        self._str_start = 0  # absolute offset of its opening quote
+        self._carry = ""  # raw string text held back: a cut escape, a high surrogate
+        # the open number or literal
+        self._tok_parts: list[str] = []
+        self._tok_len = 0
+        self._tok_start = 0
+        self._num_state: str | None = "start"  # None: reading the literal _word
+        self._word = ""
+        self._events: list[JSONEvent] | None = [] if events else None
+        self._handlers: dict[ParserState, Callable[[str, int], int]] = {
+            _VALUE: self._on_value,
+            _VALUE_OR_END: self._on_value_or_end,
+            _KEY_OR_END: self._on_key_or_end,
+            _KEY: self._on_key,
+            _COLON: self._on_colon,
+            _COMMA_OR_END: self._on_comma_or_end,
+            _STRING: self._on_string,
+            _KEY_STRING: self._on_string,
+            _TOKEN: self._on_token,
+            _DONE: self._on_done,
+        }
+
+    # -- public -------------------------------------------------------------------
+
+    @property
+    def state(self) -> ParserState:
+        """What the parser expects next."""
+        return self._state
+
+    @property
+    def offset(self) -> int:
+        """How many characters have been fed."""
+        return self._offset
+
+    @property
+    def done(self) -> bool:
+        """Whether a whole top-level value has been read (only space may follow)."""
+        return self._state is _DONE or self._state is _CLOSED
+
+    def feed(self, text: str) -> list[JSONEvent]:
+        """Consume the next piece of JSON text.
+
+        Args:
+            text: the delta, cut anywhere (inside strings, escapes, numbers).
+
+        Returns:
+            With ``events=True``, what this delta added; otherwise ``[]``.
+
+        Raises:
+            JSONStreamError: at the first character that makes the text invalid.
+            LimitExceeded: the document outgrew a bound of ``limits``.
+            UsageError: *text* is not a str, or the parser is closed or failed.
+        """
+        state = self._state
+        if (
+            state is _STRING
+            and '"' not in text
+            and "\\" not in text
+            and not self._carry
+            and type(text) is str
+            and text.isprintable()  # no control character (and so no LF)
+        ):
+            # The hot path: a delta wholly inside a string, nothing to decode.
+            return self._plain_string_delta(text)
+        if state is _CLOSED or state is _ERROR:
+            raise self._refusal("feed")
+        if type(text) is not str:
+            raise UsageError(
+                f"JSONStreamParser.feed() expects str, got {type(text).__name__}"
+            )
+        n = len(text)
+        if self._offset + n > self._max_total:
+            self._fail(self._too_long(n))
+        handlers = self._handlers
+        pos = 0
+        try:
+            while pos < n:
+                pos = handlers[self._state](text, pos)
+        except (JSONStreamError, LimitExceeded) as exc:
+            self._fail(exc)
+        if "\n" in text:
+            self._line += text.count("\n")
+            self._line_start = self._offset + text.rfind("\n") + 1
+        self._offset += n
+        events = self._events
+        if events:
+            self._events = []
+            return events
+        return []
+
+    def _plain_string_delta(self, text: str) -> list[JSONEvent]:
+        n = len(text)
+        if not n:
+            return []
+        if self._offset + n > self._max_total:
+            self._fail(self._too_long(n))
+        self._offset += n
+        self._str_len += n
+        if self._str_len > self._max_string:
+            self._fail(self._string_too_long())
+        self._frags.append(text)
+        if self._events is not None:
+            return [StringDelta(path=self._slot_path(), delta=text)]
+        return []
+
+    def _too_long(self, n: int) -> LimitExceeded:
+        return LimitExceeded(
+            "max_json_chars",
+            maximum=self._max_total,
+            observed=self._offset + n,
+            what="the JSON document",
+        )
+
+    def snapshot(self) -> Any:
+        """The partial value so far (:data:`MISSING` before any value began).
+
+        Open containers are there with what they hold so far; an open string
+        shows its decoded prefix; a number or literal shows once it is ended.
+
+        The value is the parser's own tree, updated in place by later feeds (that
+        is what makes a snapshot after every delta cheap): use ``copy.deepcopy``
+        to keep one as it is now.
+        """
+        if self._state is _STRING:
+            self._store_open_string()
+        return self._root
+
+    def close(self) -> Any:
+        """Signal the end of input and return the final value.
+
+        Returns:
+            Exactly what ``json.loads`` returns for the whole text.
+
+        Raises:
+            IncompleteJSON: the text stopped before the value was complete.
+            JSONStreamError: the final number or literal is malformed.
+            UsageError: the parser is already closed or failed.
+        """
+        state = self._state
+        if state is _CLOSED or state is _ERROR:
+            raise self._refusal("close")
+        if state is _TOKEN:
+            try:
+                self._end_token()
+            except (JSONStreamError, LimitExceeded) as exc:
+                self._fail(exc)
+            state = self._state
+        if state is not _DONE:
+            self._fail(self._incomplete())
+        self._state = _CLOSED
+        return self._root
+
+    def take_events(self) -> list[JSONEvent]:
+        """The events that no :meth:`feed` returned: those ``close()`` made.
+
+        With ``events=True``, a top-level number or literal is only complete
+        when ``close()`` ends it; its ``ValueDone`` waits here.
+        """
+        events = self._events
+        if not events:
+            return []
+        self._events = []
+        return events
+
+    @property
+    def open_path(self) -> Path | None:
+        """The path of the innermost value still open, ``None`` if none is.
+
+        ``()`` is the top-level value.  While a string or number is being read,
+        this is its path (e.g. ``("edits", 3, "note")``); between values, the
+        path of the innermost open container.
+        """
+        state = self._state
+        keys = self._keys
+        if state is _TOKEN:
+            if not self._stack:
+                return ()
+            top = self._stack[-1]
+            slot = self._key if type(top) is dict else len(top)
+            return (*keys[:-1], slot)
+        if state is _DONE or state is _CLOSED or self._root is MISSING:
+            return None
+        if state is _STRING:
+            return tuple(keys)
+        return tuple(keys[:-1])
+
+    def is_complete(self, path: Sequence[str | int] = ()) -> bool:
+        """Whether the value at *path* is there and will not change any more.
+
+        Returns ``False`` for a value still open (or holding the open value)
+        and for one that has not begun.
+        """
+        path = tuple(path)
+        open_path = self.open_path
+        if open_path is not None and open_path[: len(path)] == path:
+            return False
+        node = self._root
+        if node is MISSING:
+            return False
+        for step in path:
+            node = _child(node, step)
+            if node is MISSING:
+                return False
+        return True
+
+    # -- errors -------------------------------------------------------------------
+
+    def _fail(self, exc: BaseException) -> Any:
+        self._state = _ERROR
+        self._error = exc
+        raise exc
+
+    def _refusal(self, what: str) -> UsageError:
+        if self._state is _ERROR:
+            err = UsageError(
+                f"cannot {what}(): the parser failed earlier with {self._error!r}"
+            )
+            err.__cause__ = self._error
+            return err
+        return UsageError(f"cannot {what}(): the parser is closed")
+
+    def _error_at(
+        self,
+        text: str,
+        pos: int,
+        expected: str,
+        cls: type[JSONStreamError] = JSONStreamError,
+    ) -> JSONStreamError:
+        """An error for *text[pos]* (absolute offset ``self._offset + pos``)."""
+        got = repr(text[pos]) if pos < len(text) else "end of input"
+        where = self._offset + pos
+        line = self._line + text.count("\n", 0, pos)
+        if line == self._line:
+            column = where - self._line_start + 1
+        else:
+            column = pos - text.rfind("\n", 0, pos)
+        return cls(
+            f"expected {expected}, got {got}",
+            doc=excerpt(text[max(0, pos - 20) : pos + 20]),
+            pos=where,
+            lineno=line,
+            colno=column,
+        )
+
+    def _incomplete(self) -> IncompleteJSON:
+        state = self._state
+        if state is _STRING or state is _KEY_STRING:
+            what = (
+                f"the closing quote of the string that starts at offset "
+                f"{self._str_start}"
+            )
+        elif self._root is MISSING:
+            what = "a value"
+        else:
+            what = state.value
+        path = self.open_path
+        if path:
+            what += f" (open path {path!r})"
+        err = self._error_at("", 0, what, IncompleteJSON)
+        assert isinstance(err, IncompleteJSON)
+        return err
+
+    def _too_deep(self) -> LimitExceeded:
+        return LimitExceeded(
+            "max_json_depth",
+            maximum=self._max_depth,
+            observed=len(self._stack) + 1,
+            what="the nesting of the JSON document",
+        )
+
+    # -- tree building ------------------------------------------------------------
+
+    def _place(self, value: Any) -> None:
+        """Put a new value into the open slot (array element, member, or root)."""
+        stack = self._stack
+        if not stack:
+            self._root = value
+            return
+        top = stack[-1]
+        if type(top) is dict:
+            top[self._key] = value
+            self._keys[-1] = self._key
+        else:
+            self._keys[-1] = len(top)
+            top.append(value)  # type: ignore[union-attr]
+
+    def _value_done(self, value: Any) -> None:
+        """A scalar is complete: place it and expect what follows it."""
+        stack = self._stack
+        if stack:
+            top = stack[-1]
+            if type(top) is dict:
+                top[self._key] = value
+                self._keys[-1] = self._key
+            else:
+                self._keys[-1] = len(top)
+                top.append(value)  # type: ignore[union-attr]
+            self._state = _COMMA_OR_END
+        else:
+            self._root = value
+            self._state = _DONE
+        if self._events is not None:
+            self._events.append(ValueDone(path=self._slot_path(), value=value))
+
+    def _after_value(self, value: Any) -> None:
+        """The value in the open slot is complete: expect what follows it."""
+        self._state = _COMMA_OR_END if self._stack else _DONE
+        if self._events is not None:
+            self._events.append(ValueDone(path=self._slot_path(), value=value))
+
+    def _slot_path(self) -> Path:
+        return tuple(self._keys) if self._stack else ()
+
+    def _open(self, container: _Container) -> None:
+        if len(self._stack) >= self._max_depth:
+            raise self._too_deep()
+        self._place(container)
+        if self._events is not None:
+            self._events.append(
+                ContainerStarted(
+                    path=self._slot_path(),
+                    kind="object" if type(container) is dict else "array",
+                )
+            )
+        self._stack.append(container)
+        self._keys.append(None)
+
+    def _close_container(self, text: str, pos: int, closer: str) -> int:
+        top = self._stack[-1]
+        if (closer == "}") != (type(top) is dict):
+            expected = "',' or '}'" if type(top) is dict else "',' or ']'"
+            raise self._error_at(text, pos, expected)
+        self._stack.pop()
+        self._keys.pop()
+        self._state = _COMMA_OR_END if self._stack else _DONE
+        if self._events is not None:
+            self._events.append(ValueDone(path=self._slot_path(), value=top))
+        return pos + 1
+
+    # -- state handlers: each returns the position after what it consumed ---------
+
+    def _on_value(self, text: str, pos: int) -> int:
+        if text[pos] in _WS_CHARS:
+            pos = _WS(text, pos).end()
+            if pos == len(text):
+                return pos
+        return self._begin_value(text, pos, "a value")
+
+    def _on_value_or_end(self, text: str, pos: int) -> int:
+        if text[pos] in _WS_CHARS:
+            pos = _WS(text, pos).end()
+            if pos == len(text):
+                return pos
+        if text[pos] == "]":
+            return self._close_container(text, pos, "]")
+        return self._begin_value(text, pos, "a value or ']'")
+
+    def _begin_value(self, text: str, pos: int, expected: str) -> int:
+        char = text[pos]
+        if char == '"':
+            if self._events is None:
+                # Fast path: a plain string that ends in this delta.
+                plain = _PLAIN_STRING(text, pos)
+                if plain is not None:
+                    value = plain[1]
+                    if len(value) <= self._max_string:
+                        self._value_done(value)
+                        return plain.end()
+            self._state = _STRING
+            self._str_start = self._offset + pos
+            self._str_len = 0
+            self._frags = []
+            self._place("")
+            pos += 1
+            return self._on_string(text, pos) if pos < len(text) else pos
+        if char == "{":
+            self._open({})
+            self._state = _KEY_OR_END
+            return pos + 1
+        if char == "[":
+            self._open([])
+            self._state = _VALUE_OR_END
+            return pos + 1
+        if char in _TOKEN_START:
+            # Fast path: the whole number or literal, and the character that ends
+            # it, are in this delta.
+            if char in _NUMBER_START:
+                match = _NUMBER_MATCH(text, pos)
+                if match is not None:
+                    end = match.end()
+                    if (
+                        end < len(text)
+                        and text[end] not in _TOKEN_SET
+                        and end - pos <= self._max_number
+                    ):
+                        tok = match[0]
+                        if match[1] or match[2]:
+                            self._value_done(float(tok))
+                            return end
+                        if end - pos < 4000:  # int() refuses 4300+ digits
+                            self._value_done(int(tok))
+                            return end
+            else:
+                word = _LITERAL_BY_START[char]
+                end = pos + len(word)
+                if (
+                    end < len(text)
+                    and text.startswith(word, pos)
+                    and text[end] not in _TOKEN_SET
+                ):
+                    self._value_done(_LITERALS[word])
+                    return end
+            self._state = _TOKEN
+            self._tok_parts = []
+            self._tok_len = 0
+            self._num_state = "start"
+            self._tok_start = self._offset + pos
+            return self._on_token(text, pos)
+        raise self._error_at(text, pos, expected)
+
+    def _on_key_or_end(self, text: str, pos: int) -> int:
+        if text[pos] in _WS_CHARS:
+            pos = _WS(text, pos).end()
+            if pos == len(text):
+                return pos
+        char = text[pos]
+        if char == '"':
+            return self._begin_key(text, pos)
+        if char == "}":
+            return self._close_container(text, pos, "}")
+        raise self._error_at(text, pos, "'\"' to start a property name, or '}'")
+
+    def _on_key(self, text: str, pos: int) -> int:
+        if text[pos] in _WS_CHARS:
+            pos = _WS(text, pos).end()
+            if pos == len(text):
+                return pos
+        if text[pos] == '"':
+            return self._begin_key(text, pos)
+        raise self._error_at(text, pos, "'\"' to start a property name")
+
+    def _begin_key(self, text: str, pos: int) -> int:
+        self._state = _KEY_STRING
+        self._str_start = self._offset + pos
+        self._str_len = 0
+        self._frags = []
+        pos += 1
+        return self._on_string(text, pos) if pos < len(text) else pos
+
+    def _on_colon(self, text: str, pos: int) -> int:
+        if text[pos] in _WS_CHARS:
+            pos = _WS(text, pos).end()
+            if pos == len(text):
+                return pos
+        if text[pos] == ":":
+            self._state = _VALUE
+            pos += 1
+            return self._on_value(text, pos) if pos < len(text) else pos
+        raise self._error_at(text, pos, "':' after a property name")
+
+    def _on_comma_or_end(self, text: str, pos: int) -> int:
+        if text[pos] in _WS_CHARS:
+            pos = _WS(text, pos).end()
+            if pos == len(text):
+                return pos
+        char = text[pos]
+        if char == ",":
+            pos += 1
+            if type(self._stack[-1]) is dict:
+                # Fast path: the whole `"name": ` of a plain name is here.
+                member = _MEMBER(text, pos)
+                if member is not None and len(member[1]) <= self._max_string:
+                    self._key = member[1]
+                    self._state = _VALUE
+                    end = member.end()
+                    return self._on_value(text, end) if end < len(text) else end
+                self._state = _KEY
+                return self._on_key(text, pos) if pos < len(text) else pos
+            self._state = _VALUE
+            return self._on_value(text, pos) if pos < len(text) else pos
+        if char == "}" or char == "]":
+            return self._close_container(text, pos, char)
+        top = self._stack[-1]
+        expected = "',' or '}'" if type(top) is dict else "',' or ']'"
+        raise self._error_at(text, pos, expected)
+
+    def _on_done(self, text: str, pos: int) -> int:
+        end = _WS(text, pos).end()
+        if end < len(text):
+            raise self._error_at(text, end, "nothing after the top-level value")
+        return end
+
+    # -- strings ------------------------------------------------------------------
+
+    def _on_string(self, text: str, pos: int) -> int:
+        """Read string text up to its closing quote or the end of the delta.
+
+        The span up to the quote is decoded by the standard library's C
+        ``scanstring``; only a cut escape (``\\``, ``\\u12``) or a high
+        surrogate escape whose low half may follow is held back, raw, in
+        ``_carry`` and put in front of the next delta.
+        """
+        n = len(text)
+        carry = self._carry
+        if not carry:
+            # First try: one call of the C scanner over the rest of the delta and
+            # a closing quote of ours.  It decodes escapes and finds the real
+            # closing quote, if any; it fails only on a cut escape or bad text,
+            # which the careful path below sorts out.
+            try:
+                body, end = _scanstring(text + '"', pos)
+            except ValueError:
+                pass
+            else:
+                closed = end <= n
+                if not closed:
+                    last = body[-1:]
+                    if "\ud800" <= last <= "\udbff" and text[-1] != last:
+                        # a high surrogate escape ends the delta: its low half
+                        # may come next, so it waits, raw
+                        body = body[:-1]
+                        self._carry = text[-6:]
+                return self._string_piece(body, closed, text, end)
+        else:
+            pos, done = self._finish_cut_escape(text, pos, carry)
+            if done is None:
+                return n  # the escape is still cut
+            carry = done
+        end = _SPAN(text, pos).end()
+        body = carry + text[pos:end] if carry else text[pos:end]
+        closed = False
+        held = ""
+        if end < n:
+            char = text[end]
+            if char == '"':
+                closed = True
+            elif char == "\\" and _CUT_ESCAPE(text, end):
+                held = text[end:]  # an escape cut by the end of the delta
+            else:  # a bad \\u escape or a control character, or one before it
+                raise self._bad_string(text, pos - len(carry), carry + text[pos:])
+        if not closed and len(body) >= 6 and body[-6] == "\\":
+            cut = _high_surrogate_tail(body)
+            if cut < len(body):
+                held = body[cut:] + held
+                body = body[:cut]
+        if held or carry:
+            self._carry = held
+        if body and "\\" in body:
+            try:
+                body = _scanstring(body + '"', 0)[0]
+            except ValueError:
+                raise self._bad_string(text, pos - len(carry), body) from None
+        return self._string_piece(body, closed, text, end + 1)
+
+    def _string_piece(self, body: str, closed: bool, text: str, end: int) -> int:
+        """Add decoded *body* to the open string; *end* is after its quote."""
+        if body:
+            self._str_len += len(body)
+            if self._str_len > self._max_string:
+                raise self._string_too_long()
+            self._frags.append(body)
+            if self._events is not None and self._state is _STRING:
+                self._events.append(StringDelta(path=self._slot_path(), delta=body))
+        if not closed:
+            return len(text)
+        self._end_string()
+        if end < len(text) and self._state is _COLON:
+            return self._on_colon(text, end)
+        return end
+
+    def _finish_cut_escape(
+        self, text: str, pos: int, carry: str
+    ) -> tuple[int, str | None]:
+        """Complete an escape cut by the last delta, from the start of *text*.
+
+        Returns the position after what it took and the carry to decode, or
+        ``None`` for the carry when the escape is still cut (it is kept).
+        """
+        match = _CARRY(carry)
+        assert match is not None, carry
+        cut = match[2]
+        if cut is None:  # only a high surrogate escape waits
+            return pos, carry
+        if cut == "\\":
+            kind = text[pos]
+            carry += kind
+            pos += 1
+            if kind != "u":  # a one-character escape; scanstring checks it
+                return pos, carry
+            cut = "\\u"
+        need = 6 - len(cut)
+        digits = text[pos : pos + need]
+        good = _HEX(digits).end()
+        if good < len(digits):
+            raise self._error_at(text, pos + good, "a hex digit in a \\uXXXX escape")
+        carry += digits
+        pos += len(digits)
+        if len(digits) < need:
+            self._carry = carry
+            return pos, None
+        return pos, carry
+
+    def _bad_string(self, text: str, base: int, body: str) -> JSONStreamError:
+        """Locate the first character that makes *body* (at text[base:]) invalid.
+
+        *body* starts on an escape boundary; the scan keeps to escape units, so
+        the second backslash of ``\\\\`` is never taken for an escape.
+        """
+        index = _VALID_STRING(body).end()
+        if index < len(body) and body[index] == "\\":
+            kind = body[index + 1 : index + 2]
+            if kind == "u":
+                index = _HEX(body, index + 2).end()
+                expected = "a hex digit in a \\uXXXX escape"
+            else:
+                index += 1
+                expected = "an escape (one of \"\\/bfnrtu) after '\\'"
+        else:
+            expected = "a character, not a raw control character"
+        return self._error_at(text, base + index, expected)
+
+    def _string_too_long(self) -> LimitExceeded:
+        return LimitExceeded(
+            "max_json_string_chars",
+            maximum=self._max_string,
+            observed=self._str_len,
+            what=f"the JSON string that starts at offset {self._str_start}",
+        )
+
+    def _joined(self) -> str:
+        frags = self._frags
+        if len(frags) == 1:
+            return frags[0]
+        joined = "".join(frags)
+        frags[:] = [joined] if joined else []
+        return joined
+
+    def _end_string(self) -> None:
+        value = self._joined()
+        self._frags = []
+        if self._state is _KEY_STRING:
+            self._key = value
+            self._state = _COLON
+            return
+        self._store(value)
+        self._after_value(value)
+
+    def _store_open_string(self) -> None:
+        frags = self._frags
+        if len(frags) < 2:
+            self._store(frags[0] if frags else "")
+            return
+        # Drop the tree's and the list's references to the shown prefix first:
+        # CPython then grows the string in place (amortised O(delta)) instead of
+        # copying the whole prefix for every snapshot.  Other interpreters, or a
+        # caller who kept the old string, get a plain copy: same result.
+        self._store("")
+        value = frags[0]
+        frags[0] = ""
+        value += "".join(frags[1:])
+        frags[:] = [value]
+        self._store(value)
+
+    def _store(self, value: str) -> None:
+        """Replace the string in the open slot (placed when its quote came)."""
+        stack = self._stack
+        if not stack:
+            self._root = value
+        else:
+            top = stack[-1]
+            top[self._keys[-1]] = value
+
+    # -- numbers and literals -----------------------------------------------------
+
+    def _on_token(self, text: str, pos: int) -> int:
+        """Read a number or literal; each character is checked once, as it comes.
+
+        Numbers walk a small automaton (``_NUMBER_DFA``) over the new characters
+        only, and their text is kept as pieces joined once at the end, so a long
+        number cut into many deltas costs linear time.
+        """
+        end = _TOKEN_CHARS(text, pos).end()
+        piece = text[pos:end]
+        self._tok_len += end - pos
+        if self._tok_len > self._max_number:
+            raise LimitExceeded(
+                "max_json_number_chars",
+                maximum=self._max_number,
+                observed=self._tok_len,
+                what=f"the number or literal that starts at offset {self._tok_start}",
+            )
+        parts = self._tok_parts
+        state = self._num_state
+        for index, char in enumerate(piece):
+            if state is None:  # a literal: compare with the word it must be
+                word = self._word
+                at = self._tok_len - (end - pos) + index
+                if at >= len(word) or word[at] != char:
+                    raise self._error_at(text, pos + index, f"the literal {word}")
+                continue
+            following = _NUMBER_DFA[state].get(char)
+            if following is None:
+                if state == "start" and char in _LITERAL_BY_START:
+                    self._word = _LITERAL_BY_START[char]
+                elif state == "sign" and char == "I":
+                    self._word = "-Infinity"
+                else:
+                    raise self._error_at(text, pos + index, "a number")
+                state = None
+                continue
+            state = following
+        self._num_state = state
+        parts.append(piece)
+        if end == len(text):
+            return end
+        self._end_token(text, end)
+        return end
+
+    def _end_token(self, text: str = "", pos: int = 0) -> None:
+        """*text[pos]* (or, with no *text*, the end of input) ends the token."""
+        tok = "".join(self._tok_parts)
+        self._tok_parts = []
+        state = self._num_state
+        if state is None:
+            word = self._word
+            if tok != word:
+                raise self._token_error(text, pos, f"the rest of the literal {word}")
+            value = _LITERALS[word]
+        elif state not in _NUMBER_ENDS:
+            raise self._token_error(text, pos, "a digit")
+        elif state == "int" or state == "zero":
+            try:
+                value = int(tok)
+            except ValueError as exc:  # past sys.get_int_max_str_digits()
+                raise self._error_at(text, pos, f"a shorter integer ({exc})") from None
+        else:
+            value = float(tok)
+        self._value_done(value)
+
+    def _token_error(self, text: str, pos: int, expected: str) -> JSONStreamError:
+        if text:
+            return self._error_at(text, pos, expected)
+        return self._error_at("", 0, expected, IncompleteJSON)
+
+
+def _unescaped(raw: str, index: int) -> bool:
+    """Whether the backslash at *index* starts an escape (even run before it)."""
+    run = 0
+    while index - run > 0 and raw[index - run - 1] == "\\":
+        run += 1
+    return run % 2 == 0
+
+
+def _high_surrogate_tail(body: str) -> int:
+    """Where a final ``\\uD800``-``\\uDBFF`` escape starts in *body*, else len."""
+    start = len(body) - 6
+    if start >= 0 and _HIGH_ESCAPE(body, start) and _unescaped(body, start):
+        return start
+    return len(body)
+
+
+def _child(node: Any, step: str | int) -> Any:
+    """``node[step]`` for a JSON container, or ``MISSING``."""
+    if isinstance(node, dict):
+        return node.get(step, MISSING) if isinstance(step, str) else MISSING
+    if isinstance(node, list) and isinstance(step, int) and 0 <= step < len(node):
+        return node[step]
+    return MISSING
+
+
+def parse_partial(text: str, *, limits: Limits | None = None) -> Any:
+    """Parse a prefix of a JSON document in one call.
+
+    Returns:
+        What :meth:`JSONStreamParser.snapshot` shows after feeding *text*
+        (:data:`MISSING` for text that holds no value yet).  A number at the
+        very end is not shown, since more digits may follow.
+
+    Raises:
+        JSONStreamError: *text* is not a prefix of any JSON document.
+    """
+    parser = JSONStreamParser(limits=limits)
+    parser.feed(text)
+    return parser.snapshot()
+
+
+_ = Missing  # re-exported type, kept for annotations of snapshot()

@@ -1,0 +1,51 @@
+"""Bounds on every buffer sseparse keeps.
+
+Each field is named with its unit.  Defaults are generous enough for real LLM
+streams (multi-megabyte tool arguments, base64 images in one event) and small
+enough that a hostile or broken peer cannot exhaust memory: going past a bound
+raises :class:`~sseparse.errors.LimitExceeded` at once, never ``MemoryError``.
+"""
+
+from __future__ import annotations
+
+import attrs
+
+__all__ = ["Limits"]
+
+_MIB = 1024 * 1024
+
+
+def _positive(instance: object, attribute: attrs.Attribute[int], value: int) -> None:
+    if type(value) is not int or value < 1:
+        raise ValueError(
+            f"Limits.{attribute.name} must be a positive int, got {value!r}"
+        )
+
+
+@attrs.frozen(kw_only=True)
+class Limits:
+    """Bounds for the buffers of every machine; pass one to any constructor.
+
+    Attributes:
+        max_line_bytes: bytes in one SSE line, its terminator excluded.
+        max_event_chars: characters in one SSE event's data buffer, counting one
+            line feed per ``data`` line.
+        max_retry_digits: significant digits of an SSE ``retry`` value.  Any
+            shorter value is read as an exact integer; the bound exists because
+            turning decimal text into an int costs quadratic time in CPython.
+        max_json_depth: nesting of arrays and objects in one JSON document.
+        max_json_string_chars: characters of one decoded JSON string or key.
+        max_json_number_chars: characters of one JSON number or literal.
+        max_json_chars: characters of one JSON document, whitespace included.
+    """
+
+    max_line_bytes: int = attrs.field(default=16 * _MIB, validator=_positive)
+    max_event_chars: int = attrs.field(default=64 * _MIB, validator=_positive)
+    max_retry_digits: int = attrs.field(default=4300, validator=_positive)
+    max_json_depth: int = attrs.field(default=1000, validator=_positive)
+    max_json_string_chars: int = attrs.field(default=64 * _MIB, validator=_positive)
+    max_json_number_chars: int = attrs.field(default=_MIB, validator=_positive)
+    max_json_chars: int = attrs.field(default=256 * _MIB, validator=_positive)
+
+
+DEFAULT_LIMITS = Limits()

@@ -1,0 +1,49 @@
+"""Hypothesis strategies for property-testing Server-Sent Events consumers.
+
+This module imports ``hypothesis`` (a test dependency); the rest of sseparse
+never does.
+
+Example:
+    >>> from hypothesis import given, strategies as st
+    >>> from sseparse import SSEDecoder, SSEEncoder
+    >>> from sseparse.testing import chunkings, event_streams
+    >>> @given(event_streams(), st.data())
+    ... def test_round_trip(stream, data):
+    ...     encoder = SSEEncoder()
+    ...     body = b"".join(encoder.encode(item) for item in stream)
+    ...     decoder = SSEDecoder(comments=True)
+    ...     items = []
+    ...     for chunk in data.draw(chunkings(body)):
+    ...         items += decoder.feed(chunk)
+    ...     assert items == stream
+"""
+
+from __future__ import annotations
+
+from sseparse.testing._json import (
+    json_deltas,
+    json_texts,
+    json_values,
+    same_json,
+    split_text,
+)
+from sseparse.testing._sse import (
+    chunkings,
+    comments,
+    event_streams,
+    events,
+    sse_bytes,
+)
+
+__all__ = [
+    "chunkings",
+    "comments",
+    "event_streams",
+    "events",
+    "json_deltas",
+    "json_texts",
+    "json_values",
+    "same_json",
+    "split_text",
+    "sse_bytes",
+]
