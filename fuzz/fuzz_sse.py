@@ -17,6 +17,7 @@ Run with atheris (``python fuzz/fuzz_sse.py -atheris_runs=100000``) or under pyt
 from __future__ import annotations
 
 import importlib
+import inspect
 import random
 import sys
 from typing import TYPE_CHECKING, Any
@@ -34,6 +35,7 @@ from sseparse import (
     SSEEncoder,
     UsageError,
 )
+from sseparse.testing import sse_bytes
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -58,17 +60,33 @@ def _chunks(data: bytes, seed: bytes) -> list[bytes]:
     return chunks
 
 
-def _decode(
-    chunks: list[bytes], *, comments: bool = True
-) -> tuple[list[Item], str, int | None, bool]:
-    """Feed *chunks* and close; with default limits nothing may be raised."""
+Outcome = tuple[list[Item], str, int | None, bool, str]
+
+
+def _decode(chunks: list[bytes], *, comments: bool = True) -> Outcome:
+    """Feed *chunks* and close, with default limits.
+
+    Returns:
+        The items, ``last_event_id``, ``retry``, ``truncated`` and ``""``; or, when
+        a limit was passed, nothing but that limit's name (the items handed out
+        before the error depend on the chunking).
+    """
     decoder: Any = SSEDecoder(comments=True) if comments else SSEDecoder()
     items: list[Item] = []
-    for chunk in chunks:
-        items += decoder.feed(chunk)
-    items += decoder.close()
+    limit = ""
+    try:
+        for chunk in chunks:
+            items += decoder.feed(chunk)
+        items += decoder.close()
+    except LimitExceeded as exc:
+        limit = exc.limit
+    if limit:
+        # Of the default limits, only a retry value of more than 4300
+        # significant digits is within reach of a fuzzer's input.
+        assert limit == "max_retry_digits", limit
+        return [], "", None, False, limit
     assert decoder.state is DecoderState.CLOSED
-    return items, decoder.last_event_id, decoder.retry, decoder.truncated
+    return items, decoder.last_event_id, decoder.retry, decoder.truncated, ""
 
 
 def _refuses(call: Callable[[], object]) -> bool:
@@ -134,13 +152,40 @@ def test_fuzz_sse(data: bytes) -> None:
     fuzz_one_input(data)
 
 
+@given(sse_bytes())
+def test_fuzz_sse_streams(data: bytes) -> None:
+    """The same target on event-stream-shaped input, which random bytes rarely are."""
+    fuzz_one_input(data)
+
+
+def _instrument_sseparse(atheris: Any) -> None:
+    """Instrument every function and method of the loaded sseparse modules.
+
+    ``atheris.instrument_all()`` would also instrument hypothesis and pytest,
+    which takes minutes; coverage of sseparse is what guides the fuzzer.
+    """
+    for name, module in list(sys.modules.items()):
+        if name != "sseparse" and not name.startswith("sseparse."):
+            continue
+        for obj in vars(module).values():
+            if getattr(obj, "__module__", None) != name:
+                continue
+            members = vars(obj).values() if inspect.isclass(obj) else [obj]
+            for member in members:
+                if isinstance(member, property):
+                    member = member.fget
+                member = getattr(member, "__func__", member)  # static/classmethod
+                if inspect.isfunction(member):
+                    atheris.instrument_func(member)
+
+
 def main() -> None:
     """Run the target under atheris, with sseparse instrumented for coverage."""
     try:
         atheris = importlib.import_module("atheris")  # untyped
     except ImportError:
         sys.exit("atheris is not installed: pip install atheris")
-    atheris.instrument_all()
+    _instrument_sseparse(atheris)
     atheris.Setup(sys.argv, fuzz_one_input)
     atheris.Fuzz()
 

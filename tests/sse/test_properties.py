@@ -171,10 +171,25 @@ SPEC_STREAMS: list[bytes] = [
 ]
 
 
+# Reads that start a block in one chunk and finish it in the next, where a
+# decoder's fast path for whole one-line events must not forget the block's
+# event type, id or retry.
+SPEC_READS: list[list[bytes]] = [
+    [b"event: e\n", b"data: a\n\ndata: b\n\n"],
+    [b"id: 1\n", b"data: a\n\ndata: b\n\ndata: c\n\n"],
+    [b"retry: 7\n", b"data: a\n\ndata: b\n\n"],
+    [b"data: x\n", b"data: a\n\ndata: b\n\n"],
+    [b"event: e\ndata: a\n\n", b"data: b\n\n"],
+    [b"data: a\r", b"\ndata: b\n\n"],
+]
+
+
 def spec_examples(test: Callable[..., None]) -> Callable[..., None]:
-    """Run *test* on each of ``SPEC_STREAMS`` first."""
-    for stream in reversed(SPEC_STREAMS):
-        test = example(case=(stream, line_reads(stream)))(test)
+    """Run *test* on each of ``SPEC_STREAMS`` and ``SPEC_READS`` first."""
+    cases = [(stream, line_reads(stream)) for stream in SPEC_STREAMS]
+    cases += [(b"".join(reads), reads) for reads in SPEC_READS]
+    for case in reversed(cases):
+        test = example(case=case)(test)
     return test
 
 
@@ -208,7 +223,7 @@ def reference_decode(stream: bytes, limits: Limits | None = None) -> Reference:
     the specification words it.
     """
     limits = Limits() if limits is None else limits
-    max_retry_digits: int | None = getattr(limits, "max_retry_digits", None)
+    max_retry_digits = limits.max_retry_digits
 
     # "Streams must be decoded using the UTF-8 decode algorithm": one leading
     # BOM is dropped, never a second one; invalid bytes become U+FFFD.
@@ -311,7 +326,7 @@ def reference_decode(stream: bytes, limits: Limits | None = None) -> Reference:
         # "If the field value consists of only ASCII digits"
         elif name == "retry" and value and all(c in "0123456789" for c in value):
             significant = value.lstrip("0") or "0"
-            if max_retry_digits is not None and len(significant) > max_retry_digits:
+            if len(significant) > max_retry_digits:
                 violate("max_retry_digits")
             reconnection_time = block_retry = parse_decimal(value)
         # "Otherwise: The field is ignored."
@@ -605,6 +620,30 @@ def test_limits_agree_with_reference_model(
     chunks = data.draw(chunkings(stream), label="chunks")
     _assert_matches(decode([stream], limits=limits), expected, "whole")
     _assert_matches(decode(chunks, limits=limits), expected, "chunked")
+
+
+@given(
+    value=st.text(
+        st.characters(exclude_categories=["Cs"], exclude_characters="\r\n"), max_size=30
+    ),
+    over=st.booleans(),
+    end=st.sampled_from([b"", b"\n", b"\r", b"\r\n", b"\n\n"]),
+    data=st.data(),
+)
+def test_limits_are_exact_at_the_boundary(
+    value: str, over: bool, end: bytes, data: st.DataObject
+) -> None:
+    """A line or event of exactly the limit passes; one byte or char more raises,
+    whether or not the line is finished, in any chunking."""
+    line = b"data: " + value.encode()
+    chunks = data.draw(chunkings(line + end), label="chunks")
+    run = decode(chunks, limits=Limits(max_line_bytes=len(line) - over))
+    assert (run.error is not None) == over
+    chars = len(value) + 1  # the data buffer counts an LF per data line
+    assume(chars - over >= 1)
+    run = decode(chunks, limits=Limits(max_event_chars=chars - over))
+    # an unfinished line is not processed, so its data is not in the buffer yet
+    assert (run.error is not None) == (over and end != b"")
 
 
 @given(case=streams_with_chunks(sse_bytes()))
