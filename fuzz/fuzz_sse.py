@@ -22,7 +22,7 @@ import random
 import sys
 from typing import TYPE_CHECKING, Any
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sseparse import (
@@ -147,11 +147,14 @@ def fuzz_one_input(data: bytes) -> None:
     _check_small_limits(limits, chunks)
 
 
+# No deadline: these run under the default profile when fuzz/ runs alone.
+@settings(deadline=None)
 @given(st.binary())
 def test_fuzz_sse(data: bytes) -> None:
     fuzz_one_input(data)
 
 
+@settings(deadline=None)
 @given(sse_bytes())
 def test_fuzz_sse_streams(data: bytes) -> None:
     """The same target on event-stream-shaped input, which random bytes rarely are."""

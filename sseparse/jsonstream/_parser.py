@@ -42,7 +42,7 @@ from sseparse.jsonstream._events import (
     StringDelta,
     ValueDone,
 )
-from sseparse.jsonstream._value import MISSING, Missing
+from sseparse.jsonstream._value import MISSING
 from sseparse.limits import DEFAULT_LIMITS, Limits
 
 if TYPE_CHECKING:
@@ -99,7 +99,6 @@ _ERROR = ParserState.ERROR
 _Matcher = Callable[..., "re.Match[str]"]
 _WS_CHARS = " \t\n\r"
 _WS = cast("_Matcher", re.compile(r"[ \t\n\r]*").match)
-_PLAIN = cast("_Matcher", re.compile(r'[^"\\\x00-\x1f]*').match)
 _TOKEN_CHARS = cast("_Matcher", re.compile(r"[-+.0-9A-Za-z]*").match)
 _HEX = cast("_Matcher", re.compile(r"[0-9A-Fa-f]*").match)
 # The longest prefix of a token that some continuation turns into a number.
@@ -991,6 +990,3 @@ def parse_partial(text: str, *, limits: Limits | None = None) -> Any:
     parser = JSONStreamParser(limits=limits)
     parser.feed(text)
     return parser.snapshot()
-
-
-_ = Missing  # re-exported type, kept for annotations of snapshot()
