@@ -1,4 +1,10 @@
-"""Hypothesis strategies for property-testing Server-Sent Events consumers.
+"""Hypothesis strategies for property-testing SSE and streaming-JSON consumers.
+
+SSE: ``events``, ``comments``, ``event_streams``, ``sse_bytes`` (hostile raw
+streams) and ``chunkings`` (every way a network may cut bytes).  JSON:
+``json_values``, ``json_texts`` (values serialized with random ``json.dumps``
+options), ``json_deltas`` / ``split_text`` (texts cut into deltas, inside
+escapes too) and ``same_json`` (type-exact, NaN-aware equality).
 
 This module imports ``hypothesis`` (a test dependency); the rest of sseparse
 never does.
