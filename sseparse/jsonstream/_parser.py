@@ -114,6 +114,7 @@ _LITERAL_BY_START = {word[0]: word for word in _LITERALS if word[0] != "-"}
 # A whole plain string (no escape, no control character), and a plain member name
 # with the colon after it.
 _PLAIN_STRING = re.compile(r'"([^"\\\x00-\x1f]*)"').match
+_KEY_REST = re.compile(r'([^"\\\x00-\x1f]*)"[ \t\n\r]*(:[ \t\n\r]*)?').match
 _MEMBER = re.compile(r'[ \t\n\r]*"([^"\\\x00-\x1f]*)"[ \t\n\r]*:[ \t\n\r]*').match
 # A string's text up to its closing quote, a lone final backslash, or a \\u escape
 # with fewer than four hex digits (cut by the end of the delta, or invalid).
@@ -155,6 +156,15 @@ _NUMBER_DFA: dict[str, dict[str, str]] = {
     "exp": {**_to("sign_exp", "+-"), **_to("exp_digits", _DIGITS)},
     "sign_exp": _to("exp_digits", _DIGITS),
     "exp_digits": _to("exp_digits", _DIGITS),
+}
+# Where a run of digits leads from each state that accepts any number of them.
+_DIGIT_RUN = {
+    "int": "int",
+    "frac": "frac",
+    "exp_digits": "exp_digits",
+    "dot": "frac",
+    "exp": "exp_digits",
+    "sign_exp": "exp_digits",
 }
 _NUMBER_ENDS = frozenset({"zero", "int", "frac", "exp_digits"})
 _TOKEN_SET = frozenset(
@@ -260,16 +270,50 @@ class JSONStreamParser:
             UsageError: *text* is not a str, or the parser is closed or failed.
         """
         state = self._state
-        if (
-            state is _STRING
-            and '"' not in text
-            and "\\" not in text
-            and not self._carry
-            and type(text) is str
-            and text.isprintable()  # no control character (and so no LF)
-        ):
-            # The hot path: a delta wholly inside a string, nothing to decode.
-            return self._plain_string_delta(text)
+        if state is _STRING and type(text) is str and not self._carry:
+            if "\\" not in text:
+                if '"' in text:
+                    pass  # the string ends here: the general path
+                elif text.isprintable():  # no control character (and so no LF)
+                    # The hot path: a delta inside a string, nothing to decode
+                    # (_string_delta, inlined).
+                    n = len(text)
+                    self._offset += n
+                    self._str_len += n
+                    if (
+                        self._offset > self._max_total
+                        or self._str_len > self._max_string
+                    ):
+                        self._offset -= n
+                        self._str_len -= n
+                        return self._string_delta(text, text)  # it raises
+                    if n:
+                        self._frags.append(text)
+                        if self._events is not None:
+                            return [StringDelta(path=self._slot_path(), delta=text)]
+                    return []
+            else:
+                # Inside a string, with escapes: decode all but an escape cut by
+                # the end of the delta, which waits in _carry.
+                n = len(text)
+                limit = n
+                cut = text.rfind("\\")
+                if cut >= n - 5 and _CUT_ESCAPE(text, cut) and _unescaped(text, cut):
+                    limit = cut
+                try:
+                    body, end = _scanstring(text[:limit] + '"', 0)
+                except ValueError:
+                    pass  # bad text: the general path says where
+                else:
+                    if end > limit:  # else the string ends here: the general path
+                        if (
+                            "\ud800" <= body[-1:] <= "\udbff"
+                            and text[limit - 1] != body[-1]
+                        ):
+                            # a high surrogate escape: it waits for its low half
+                            body = body[:-1]
+                            limit -= 6
+                        return self._string_delta(text, body, text[limit:])
         if state is _CLOSED or state is _ERROR:
             raise self._refusal("feed")
         if type(text) is not str:
@@ -296,19 +340,23 @@ class JSONStreamParser:
             return events
         return []
 
-    def _plain_string_delta(self, text: str) -> list[JSONEvent]:
+    def _string_delta(self, text: str, body: str, held: str = "") -> list[JSONEvent]:
+        """Take *text*, wholly inside the open string, that decodes to *body*.
+
+        *held* is its end that waits, raw, for the next delta (a cut escape).
+        """
         n = len(text)
-        if not n:
-            return []
         if self._offset + n > self._max_total:
             self._fail(self._too_long(n))
         self._offset += n
-        self._str_len += n
-        if self._str_len > self._max_string:
-            self._fail(self._string_too_long())
-        self._frags.append(text)
-        if self._events is not None:
-            return [StringDelta(path=self._slot_path(), delta=text)]
+        self._carry = held
+        if body:
+            self._str_len += len(body)
+            if self._str_len > self._max_string:
+                self._fail(self._string_too_long())
+            self._frags.append(body)
+            if self._events is not None:
+                return [StringDelta(path=self._slot_path(), delta=body)]
         return []
 
     def _too_long(self, n: int) -> LimitExceeded:
@@ -510,12 +558,6 @@ class JSONStreamParser:
         if self._events is not None:
             self._events.append(ValueDone(path=self._slot_path(), value=value))
 
-    def _after_value(self, value: Any) -> None:
-        """The value in the open slot is complete: expect what follows it."""
-        self._state = _COMMA_OR_END if self._stack else _DONE
-        if self._events is not None:
-            self._events.append(ValueDone(path=self._slot_path(), value=value))
-
     def _slot_path(self) -> Path:
         return tuple(self._keys) if self._stack else ()
 
@@ -596,6 +638,20 @@ class JSONStreamParser:
                 match = _NUMBER_MATCH(text, pos)
                 if match is not None:
                     end = match.end()
+                    if end == len(text) and end - pos <= self._max_number:
+                        # A number cut by the end of the delta: more may follow.
+                        self._state = _TOKEN
+                        self._tok_parts = [match[0]]
+                        self._tok_len = end - pos
+                        self._tok_start = self._offset + pos
+                        if match[2]:
+                            self._num_state = "exp_digits"
+                        elif match[1]:
+                            self._num_state = "frac"
+                        else:
+                            zero = match[0] == "0" or match[0] == "-0"
+                            self._num_state = "zero" if zero else "int"
+                        return end
                     if (
                         end < len(text)
                         and text[end] not in _TOKEN_SET
@@ -648,6 +704,16 @@ class JSONStreamParser:
         raise self._error_at(text, pos, "'\"' to start a property name")
 
     def _begin_key(self, text: str, pos: int) -> int:
+        # Fast path: a plain name, and maybe its colon, whole in this delta.
+        rest = _KEY_REST(text, pos + 1)
+        if rest is not None and len(rest[1]) <= self._max_string:
+            self._key = rest[1]
+            end = rest.end()
+            if rest[2] is None:
+                self._state = _COLON
+                return end
+            self._state = _VALUE
+            return self._on_value(text, end) if end < len(text) else end
         self._state = _KEY_STRING
         self._str_start = self._offset + pos
         self._str_len = 0
@@ -711,23 +777,32 @@ class JSONStreamParser:
         n = len(text)
         carry = self._carry
         if not carry:
-            # First try: one call of the C scanner over the rest of the delta and
-            # a closing quote of ours.  It decodes escapes and finds the real
-            # closing quote, if any; it fails only on a cut escape or bad text,
-            # which the careful path below sorts out.
+            # One call of the C scanner over the rest of the delta (or up to an
+            # escape cut by its end, which waits in _carry) and a closing quote
+            # of ours.  It decodes escapes and finds the real closing quote, if
+            # any; it fails only on bad text, which the careful path below
+            # locates.
+            limit = n
+            cut = text.rfind("\\", pos)
+            if cut >= n - 5 and _CUT_ESCAPE(text, cut) and _unescaped(text, cut):
+                limit = cut
             try:
-                body, end = _scanstring(text + '"', pos)
+                body, end = _scanstring(
+                    (text + '"') if limit == n else (text[:limit] + '"'), pos
+                )
             except ValueError:
                 pass
             else:
-                closed = end <= n
+                closed = end <= limit
                 if not closed:
                     last = body[-1:]
-                    if "\ud800" <= last <= "\udbff" and text[-1] != last:
-                        # a high surrogate escape ends the delta: its low half
-                        # may come next, so it waits, raw
+                    if "\ud800" <= last <= "\udbff" and text[limit - 1] != last:
+                        # a high surrogate escape ends the text: its low half may
+                        # come next, so it waits, raw
                         body = body[:-1]
-                        self._carry = text[-6:]
+                        limit -= 6
+                    if limit < n:
+                        self._carry = text[limit:]
                 return self._string_piece(body, closed, text, end)
         else:
             pos, done = self._finish_cut_escape(text, pos, carry)
@@ -771,9 +846,23 @@ class JSONStreamParser:
                 self._events.append(StringDelta(path=self._slot_path(), delta=body))
         if not closed:
             return len(text)
-        self._end_string()
-        if end < len(text) and self._state is _COLON:
-            return self._on_colon(text, end)
+        # The string is complete (inlined: this runs once per string and key).
+        frags = self._frags
+        value = frags[0] if len(frags) == 1 else "".join(frags)
+        self._frags = []
+        if self._state is _KEY_STRING:
+            self._key = value
+            self._state = _COLON
+            return self._on_colon(text, end) if end < len(text) else end
+        stack = self._stack
+        if stack:
+            stack[-1][self._keys[-1]] = value
+            self._state = _COMMA_OR_END
+        else:
+            self._root = value
+            self._state = _DONE
+        if self._events is not None:
+            self._events.append(ValueDone(path=self._slot_path(), value=value))
         return end
 
     def _finish_cut_escape(
@@ -835,24 +924,6 @@ class JSONStreamParser:
             what=f"the JSON string that starts at offset {self._str_start}",
         )
 
-    def _joined(self) -> str:
-        frags = self._frags
-        if len(frags) == 1:
-            return frags[0]
-        joined = "".join(frags)
-        frags[:] = [joined] if joined else []
-        return joined
-
-    def _end_string(self) -> None:
-        value = self._joined()
-        self._frags = []
-        if self._state is _KEY_STRING:
-            self._key = value
-            self._state = _COLON
-            return
-        self._store(value)
-        self._after_value(value)
-
     def _store_open_string(self) -> None:
         frags = self._frags
         if len(frags) < 2:
@@ -899,7 +970,13 @@ class JSONStreamParser:
             )
         parts = self._tok_parts
         state = self._num_state
-        for index, char in enumerate(piece):
+        run = _DIGIT_RUN.get(state) if state is not None else None
+        if run is not None and piece.isdigit() and piece.isascii():
+            state = run  # the common piece: more digits (no loop per digit)
+            piece_chars = ""
+        else:
+            piece_chars = piece
+        for index, char in enumerate(piece_chars):
             if state is None:  # a literal: compare with the word it must be
                 word = self._word
                 at = self._tok_len - (end - pos) + index
