@@ -9,6 +9,7 @@ from __future__ import annotations
 from sseparse.errors import (
     ContentFilterFinishReasonError,
     IncompleteStream,
+    InvalidChunk,
     JSONStreamError,
     LengthFinishReasonError,
     LimitExceeded,
@@ -38,6 +39,7 @@ __all__ = [
     "ContentFilterFinishReasonError",
     "DecoderState",
     "IncompleteStream",
+    "InvalidChunk",
     "JSONStreamError",
     "LengthFinishReasonError",
     "LimitExceeded",

@@ -1,7 +1,7 @@
 """The ``sseparse`` command line: ``demo`` and ``events``.
 
 The CLI is an edge: it does the I/O (files, standard input, the clock for the
-demo's pacing) and feeds the sans-IO decoder.
+demo's pacing) and feeds the sans-IO machines.
 """
 
 from __future__ import annotations
@@ -14,6 +14,15 @@ from importlib import resources
 from typing import TYPE_CHECKING, BinaryIO, TextIO
 
 from sseparse.errors import SseparseError
+from sseparse.llm import (
+    ChoiceFinished,
+    ContentDelta,
+    OpenAIChatAccumulator,
+    StreamEvent,
+    ToolCallArgumentsDelta,
+    ToolCallArgumentsDone,
+    ToolCallStarted,
+)
 from sseparse.sse import Comment, ServerSentEvent, SSEDecoder
 
 if TYPE_CHECKING:
@@ -52,35 +61,40 @@ def _short(text: str, width: int) -> str:
 
 
 def _run_demo(args: argparse.Namespace, out: TextIO) -> int:
-    decoder = SSEDecoder(comments=True)
+    decoder = SSEDecoder()
+    accumulator = OpenAIChatAccumulator()
     count = 0
     out.write("Replaying a recorded OpenAI chat stream in 97-byte reads:\n\n")
     for chunk in _demo_chunks(demo_bytes(), 97, args.delay):
-        for item in decoder.feed(chunk):
-            if isinstance(item, Comment):
-                out.write(f"  comment  {_short(item.text, 66)}\n")
-                continue
+        for event in decoder.feed(chunk):
             count += 1
-            text = _delta_text(item)
-            shown = repr(text) if text is not None else _short(item.data, 60)
-            out.write(f"  #{count:<3} {item.event:<8} {shown}\n")
+            for item in accumulator.feed(event):
+                _show(item, out)
         out.flush()
     decoder.close()
+    final = accumulator.close()
+    out.write("\n\nThe final chat.completion:\n")
+    out.write(json.dumps(final, indent=2, ensure_ascii=False) + "\n")
     out.write(
         f"\n{count} events; clean end: {not decoder.truncated}; "
-        f"last event id: {decoder.last_event_id!r}\n"
+        f"accumulator: {accumulator.state.value}\n"
     )
     return 0
 
 
-def _delta_text(event: ServerSentEvent) -> str | None:
-    """The content delta of a chat chunk, if the event is one."""
-    try:
-        payload = event.json()
-        content = payload["choices"][0]["delta"]["content"]
-    except (ValueError, KeyError, IndexError, TypeError):
-        return None
-    return content if isinstance(content, str) else None
+def _show(item: StreamEvent, out: TextIO) -> None:
+    """Print one accumulator event of the demo as a terminal would show it."""
+    if isinstance(item, ContentDelta):
+        out.write(item.delta)
+    elif isinstance(item, ToolCallStarted):
+        out.write(f"\n\n[tool call {item.name}] ")
+    elif isinstance(item, ToolCallArgumentsDelta):
+        out.write(item.arguments_delta)
+    elif isinstance(item, ToolCallArgumentsDone):
+        keys = ", ".join(item.parsed_arguments)
+        out.write(f"\n[arguments complete: {keys}]")
+    elif isinstance(item, ChoiceFinished):
+        out.write(f"\n[finish_reason: {item.finish_reason}]")
 
 
 def _run_events(args: argparse.Namespace, out: TextIO) -> int:

@@ -17,6 +17,7 @@ from typing import Any
 __all__ = [
     "ContentFilterFinishReasonError",
     "IncompleteStream",
+    "InvalidChunk",
     "JSONStreamError",
     "LengthFinishReasonError",
     "LimitExceeded",
@@ -124,6 +125,41 @@ def _rebuild_json_error(
 
 class UnexpectedEvent(ProtocolError):
     """An event arrived that the protocol does not allow in the current state."""
+
+
+class InvalidChunk(ProtocolError):
+    """An LLM stream chunk is not JSON, or a field of it has the wrong type.
+
+    Attributes:
+        chunk_index: 0-based number of the chunk in the stream.
+        field: the path of the offending field (``"choices[0].delta.content"``),
+            or ``None`` when the chunk as a whole is wrong.
+        data: the offending text (the whole event data, or the field's JSON).
+    """
+
+    def __init__(
+        self, message: str, *, chunk_index: int, field: str | None, data: str
+    ) -> None:
+        self.chunk_index = chunk_index
+        self.field = field
+        self.data = data
+        super().__init__(message)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (
+            _rebuild_invalid_chunk,
+            (type(self), self.args[0], self.chunk_index, self.field, self.data),
+        )
+
+
+def _rebuild_invalid_chunk(
+    cls: type[InvalidChunk],
+    message: str,
+    chunk_index: int,
+    field: str | None,
+    data: str,
+) -> InvalidChunk:
+    return cls(message, chunk_index=chunk_index, field=field, data=data)
 
 
 class IncompleteStream(ProtocolError):

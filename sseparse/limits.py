@@ -37,6 +37,10 @@ class Limits:
         max_json_string_chars: characters of one decoded JSON string or key.
         max_json_number_chars: characters of one JSON number or literal.
         max_json_chars: characters of one JSON document, whitespace included.
+        max_text_chars: characters of text one LLM accumulator keeps (content,
+            refusals, reasoning, tool-call arguments, all choices together).
+        max_stream_items: choices, tool calls, content parts and logprob
+            entries one LLM accumulator keeps.
     """
 
     max_line_bytes: int = attrs.field(default=16 * _MIB, validator=_positive)
@@ -46,6 +50,8 @@ class Limits:
     max_json_string_chars: int = attrs.field(default=64 * _MIB, validator=_positive)
     max_json_number_chars: int = attrs.field(default=_MIB, validator=_positive)
     max_json_chars: int = attrs.field(default=256 * _MIB, validator=_positive)
+    max_text_chars: int = attrs.field(default=256 * _MIB, validator=_positive)
+    max_stream_items: int = attrs.field(default=1_000_000, validator=_positive)
 
 
 DEFAULT_LIMITS = Limits()

@@ -1,0 +1,1064 @@
+"""OpenAI Chat Completions streams: chunks in, events and a ``chat.completion`` out.
+
+Theory of operation
+-------------------
+The accumulator consumes the SSE events of a ``/chat/completions`` stream (or the
+chunk dicts, already parsed) and keeps one live ``chat.completion`` dict, in the
+exact shape of the non-streaming response, that it updates in place.
+
+* Choices and tool calls are keyed by their wire ``index`` in dicts, so they may
+  first appear in any order, with gaps, several per chunk, the same index twice
+  in a chunk.  The live lists (``choices``, ``message.tool_calls``) are kept
+  sorted by index.  A tool call without ``index`` (Gemini-compatible servers)
+  opens a new call when it brings a new ``id`` (or a ``name`` without one) and
+  continues the last call otherwise.
+* Merge policy per field: text fields (content, refusal, reasoning, arguments,
+  audio data and transcript) are concatenated; ids, names, types and roles are
+  set once; metadata (usage, fingerprints, filter results) is the latest non-null
+  value; numbers are never added; unknown keys are kept.
+* Text is a :class:`~sseparse.llm._text.TextSlot`: fragments appended in O(1),
+  written into the live dict only when ``snapshot()`` or ``close()`` asks.
+  JSON (arguments, structured content) is parsed incrementally and only when an
+  event's ``parsed_arguments`` / ``parsed`` is read.
+* A choice's fields are done at its ``finish_reason`` (or at ``[DONE]``), never
+  because another index appeared.  The stream ends cleanly at ``[DONE]``, or at
+  ``close()`` when every choice seen has finished; otherwise ``close()`` raises
+  :class:`~sseparse.errors.IncompleteStream`.
+
+States: ``STREAMING`` -> ``DONE`` (``[DONE]`` came) -> ``CLOSED``; any error ->
+``ERROR``, which sticks.  Cost: O(size of the chunk) per chunk, plus O(delta) per
+lazy view read; memory is bounded by ``Limits.max_text_chars`` and
+``Limits.max_stream_items``.
+"""
+
+from __future__ import annotations
+
+import bisect
+import enum
+import json
+from typing import Any, NoReturn
+
+from sseparse.errors import (
+    ContentFilterFinishReasonError,
+    IncompleteStream,
+    InvalidChunk,
+    JSONStreamError,
+    LengthFinishReasonError,
+    LimitExceeded,
+    StreamError,
+    UsageError,
+    excerpt,
+)
+from sseparse.limits import DEFAULT_LIMITS, Limits
+from sseparse.llm._text import TextSlot
+from sseparse.llm.events import (
+    ChoiceFinished,
+    ChunkReceived,
+    ContentDelta,
+    ContentDone,
+    LogprobsContentDelta,
+    LogprobsContentDone,
+    LogprobsRefusalDelta,
+    LogprobsRefusalDone,
+    ReasoningDelta,
+    ReasoningDone,
+    RefusalDelta,
+    RefusalDone,
+    StreamDone,
+    StreamEvent,
+    ToolCallArgumentsDelta,
+    ToolCallArgumentsDone,
+    ToolCallStarted,
+    UnknownEvent,
+    UsageUpdated,
+)
+from sseparse.sse import Comment, ServerSentEvent
+
+__all__ = ["AccumulatorState", "OpenAIChatAccumulator"]
+
+
+class AccumulatorState(enum.Enum):
+    """Where an accumulator is in its stream."""
+
+    STREAMING = "streaming"
+    DONE = "done"  # the end marker came; only close() is left
+    CLOSED = "closed"
+    ERROR = "error"
+
+
+_STREAMING = AccumulatorState.STREAMING
+_DONE = AccumulatorState.DONE
+_CLOSED = AccumulatorState.CLOSED
+_ERROR = AccumulatorState.ERROR
+
+# Top-level keys with a rule of their own; every other key: latest non-null wins.
+_SET_ONCE_TOP = frozenset({"id", "created", "model"})
+_SKIPPED_TOP = frozenset({"choices", "object", "obfuscation", "error"})
+_REASONING_KEYS = ("reasoning_content", "reasoning")
+# Keys of nested objects that are text, concatenated fragment by fragment.
+_TEXT_KEYS = frozenset({"text", "summary", "data", "transcript"})
+_REPLACED_KEYS = frozenset({"signature"})
+
+
+def _path(*steps: str | int) -> str:
+    out = ""
+    for step in steps:
+        out += f"[{step}]" if isinstance(step, int) else (f".{step}" if out else step)
+    return out
+
+
+class _ToolCall:
+    """One tool call (or the legacy ``function_call``) of one choice."""
+
+    __slots__ = ("args", "done", "function", "index", "out")
+
+    def __init__(self, index: int | None, out: dict[str, Any], args: TextSlot) -> None:
+        self.index = index
+        self.out = out  # the live dict in message.tool_calls
+        self.function: dict[str, Any] = out["function"] if index is not None else out
+        self.args = args
+        self.done = False
+
+    @property
+    def id(self) -> Any:
+        return self.out.get("id") if self.index is not None else None
+
+    @property
+    def name(self) -> Any:
+        return self.function.get("name")
+
+
+class _Choice:
+    """The accumulated state of one choice."""
+
+    __slots__ = (
+        "content",
+        "finish_reason",
+        "finished",
+        "function_call",
+        "last_call",
+        "logprobs",
+        "message",
+        "out",
+        "part_slot",
+        "parts",
+        "reasoning",
+        "refusal",
+        "role_set",
+        "tool_calls",
+        "tool_indexes",
+        "tool_list",
+    )
+
+    def __init__(self, index: int, limits: Limits) -> None:
+        self.message: dict[str, Any] = {
+            "role": "assistant",
+            "content": None,
+            "refusal": None,
+        }
+        self.out: dict[str, Any] = {
+            "index": index,
+            "message": self.message,
+            "logprobs": None,
+            "finish_reason": None,
+        }
+        self.role_set = False
+        self.content = TextSlot(self.message, "content", limits)
+        self.refusal = TextSlot(self.message, "refusal", limits)
+        self.reasoning: dict[str, TextSlot] = {}
+        self.parts: list[dict[str, Any]] | None = None  # content as a list of parts
+        self.part_slot: TextSlot | None = None  # the text part being extended
+        self.tool_calls: dict[int, _ToolCall] = {}
+        self.tool_indexes: list[int] = []  # sorted, parallel to tool_list
+        self.tool_list: list[dict[str, Any]] | None = None
+        self.last_call: _ToolCall | None = None
+        self.function_call: _ToolCall | None = None
+        self.logprobs: dict[str, list[Any]] = {}
+        self.finished = False
+        self.finish_reason: Any = None
+
+
+class OpenAIChatAccumulator:
+    """Accumulate an OpenAI Chat Completions stream into a ``chat.completion``.
+
+    Args:
+        limits: bounds on accumulated text and items (and the JSON parsers').
+        response_format: the request's ``response_format``; a JSON one
+            (``json_schema`` / ``json_object``) makes content events carry the
+            parsed value, and makes a ``length`` / ``content_filter`` finish an
+            error at ``close()``.
+        tools: the request's ``tools``; a ``strict`` function tool makes a
+            ``length`` / ``content_filter`` finish an error at ``close()``.
+
+    Example:
+        >>> from sseparse import SSEDecoder
+        >>> acc = OpenAIChatAccumulator()
+        >>> for event in SSEDecoder().feed(stream_bytes):  # doctest: +SKIP
+        ...     for item in acc.feed(event):
+        ...         if item.type == "content.delta":
+        ...             print(item.delta, end="")
+        >>> completion = acc.close()  # doctest: +SKIP
+    """
+
+    def __init__(
+        self,
+        *,
+        limits: Limits | None = None,
+        response_format: dict[str, Any] | None = None,
+        tools: list[dict[str, Any]] | None = None,
+    ) -> None:
+        self._limits = DEFAULT_LIMITS if limits is None else limits
+        self._max_text = self._limits.max_text_chars
+        self._max_items = self._limits.max_stream_items
+        kind = (
+            response_format.get("type") if isinstance(response_format, dict) else None
+        )
+        self._json_content = kind in ("json_schema", "json_object")
+        strict_tool = any(
+            isinstance(tool, dict)
+            and isinstance(tool.get("function"), dict)
+            and tool["function"].get("strict") is True
+            for tool in tools or ()
+        )
+        self._parsing = self._json_content or strict_tool
+        self._state = _STREAMING
+        self._error: BaseException | None = None
+        self._out: dict[str, Any] = {
+            "id": None,
+            "object": "chat.completion",
+            "created": None,
+            "model": None,
+            "choices": [],
+            "usage": None,
+        }
+        self._choices: dict[int, _Choice] = {}
+        self._choice_indexes: list[int] = []
+        self._dirty: list[TextSlot] = []
+        self._nested: dict[tuple[int, str], TextSlot] = {}
+        self._chunks = 0
+        self._text_chars = 0
+        self._items = 0
+        self._incomplete: list[tuple[int, int | None]] = []
+        self._events: list[StreamEvent] = []  # made by close(), for take_events()
+
+    # -- public -------------------------------------------------------------------
+
+    @property
+    def state(self) -> AccumulatorState:
+        """Where the accumulator is in its stream."""
+        return self._state
+
+    @property
+    def incomplete(self) -> tuple[tuple[int, int | None], ...]:
+        """``(choice_index, tool_index)`` of calls a ``length`` finish cut short.
+
+        ``tool_index`` is ``None`` for the legacy ``function_call``.
+        """
+        return tuple(self._incomplete)
+
+    def feed(self, event: ServerSentEvent | Comment) -> list[StreamEvent]:
+        """Consume one SSE event of the stream.
+
+        ``data: [DONE]`` ends the stream; ``event: error`` raises; an event of
+        another name passes through as :class:`UnknownEvent`; a comment (a
+        keep-alive) gives nothing.
+
+        Raises:
+            InvalidChunk: the data is not a JSON object, or a field has the
+                wrong type.
+            StreamError: the provider sent an error.
+            LimitExceeded: the stream outgrew ``limits``.
+            UsageError: the stream already ended, or the accumulator failed.
+        """
+        if self._state is not _STREAMING:
+            raise self._refusal("feed")
+        if type(event) is not ServerSentEvent:
+            if isinstance(event, Comment):
+                return []
+            if not isinstance(event, ServerSentEvent):
+                raise UsageError(
+                    "OpenAIChatAccumulator.feed() expects a ServerSentEvent, got "
+                    f"{type(event).__name__} (use feed_chunk() for a parsed dict)"
+                )
+        name = event.event
+        data = event.data
+        if name == "message":
+            if data == "[DONE]":
+                return self._end_marker()
+            try:
+                payload = json.loads(data)
+            except ValueError as exc:
+                return self._fail(
+                    InvalidChunk(
+                        f"chunk {self._chunks} (event {name!r}): expected JSON data, "
+                        f"got {excerpt(data)} ({exc})",
+                        chunk_index=self._chunks,
+                        field=None,
+                        data=data,
+                    )
+                )
+            return self._chunk(payload)
+        try:
+            body: Any = json.loads(data)
+        except ValueError:
+            body = data
+        if name == "error":
+            return self._fail(
+                StreamError(
+                    f"the provider sent an error event: {excerpt(data, 200)}",
+                    body=body,
+                    snapshot=self.snapshot(),
+                )
+            )
+        return [UnknownEvent(event=event, data=body)]
+
+    def feed_chunk(self, payload: dict[str, Any]) -> list[StreamEvent]:
+        """Consume one chunk that the caller already parsed from JSON.
+
+        Raises:
+            InvalidChunk, StreamError, LimitExceeded, UsageError: as :meth:`feed`.
+        """
+        if self._state is not _STREAMING:
+            raise self._refusal("feed_chunk")
+        return self._chunk(payload)
+
+    def snapshot(self) -> dict[str, Any]:
+        """The ``chat.completion`` so far, in its wire shape.
+
+        The dict is the accumulator's own, updated in place by later feeds
+        (which is what makes a snapshot per chunk cheap): ``copy.deepcopy`` it
+        to keep it as it is now.
+        """
+        dirty = self._dirty
+        if dirty:
+            for slot in dirty:
+                slot.refresh()
+            dirty.clear()
+        return self._out
+
+    def close(self) -> dict[str, Any]:
+        """End of input: the final ``chat.completion``.
+
+        Raises:
+            IncompleteStream: the stream stopped before ``[DONE]`` and before
+                every choice finished.
+            LengthFinishReasonError, ContentFilterFinishReasonError: parsing was
+                asked for (JSON ``response_format`` or a strict tool) and a
+                choice finished with ``length`` / ``content_filter``.
+            UsageError: already closed, or failed earlier.
+        """
+        state = self._state
+        if state is _CLOSED or state is _ERROR:
+            raise self._refusal("close")
+        if state is _STREAMING:
+            missing = self._why_incomplete()
+            if missing:
+                return self._fail(
+                    IncompleteStream(
+                        f"the stream ended without [DONE] and {missing}",
+                        snapshot=self.snapshot(),
+                    )
+                )
+        if self._parsing:
+            for index in self._choice_indexes:
+                reason = self._choices[index].finish_reason
+                if reason == "length":
+                    return self._fail(
+                        LengthFinishReasonError(
+                            f"choice {index} was cut by the length limit "
+                            "(finish_reason 'length') before its output was complete",
+                            snapshot=self.snapshot(),
+                        )
+                    )
+                if reason == "content_filter":
+                    return self._fail(
+                        ContentFilterFinishReasonError(
+                            f"choice {index} was stopped by a content filter "
+                            "(finish_reason 'content_filter')",
+                            snapshot=self.snapshot(),
+                        )
+                    )
+        final = self.snapshot()
+        self._state = _CLOSED
+        return final
+
+    def take_events(self) -> list[StreamEvent]:
+        """Events no :meth:`feed` returned (none for this protocol, kept for
+        symmetry with the other accumulators)."""
+        events = self._events
+        self._events = []
+        return events
+
+    # -- errors -------------------------------------------------------------------
+
+    def _fail(self, exc: BaseException) -> NoReturn:
+        self._state = _ERROR
+        self._error = exc
+        raise exc
+
+    def _refusal(self, what: str) -> UsageError:
+        if self._state is _ERROR:
+            err = UsageError(
+                f"cannot {what}(): the accumulator failed with {self._error!r}"
+            )
+            err.__cause__ = self._error
+            return err
+        if self._state is _DONE:
+            return UsageError(f"cannot {what}(): the stream ended with [DONE]")
+        return UsageError(f"cannot {what}(): the accumulator is closed")
+
+    def _invalid(self, field: str, expected: str, value: Any) -> NoReturn:
+        try:
+            data = json.dumps(value)
+        except (TypeError, ValueError):
+            data = repr(value)
+        self._fail(
+            InvalidChunk(
+                f"chunk {self._chunks}: expected {expected} at {field}, "
+                f"got {excerpt(data)}",
+                chunk_index=self._chunks,
+                field=field,
+                data=data,
+            )
+        )
+
+    def _why_incomplete(self) -> str:
+        if not self._choices:
+            return "before any choice arrived"
+        open_ = [i for i in self._choice_indexes if not self._choices[i].finished]
+        if open_:
+            return f"choice(s) {open_} without a finish_reason"
+        return ""
+
+    # -- bounds -------------------------------------------------------------------
+
+    def _count_text(self, n: int) -> None:
+        self._text_chars += n
+        if self._text_chars > self._max_text:
+            self._fail(
+                LimitExceeded(
+                    "max_text_chars",
+                    maximum=self._max_text,
+                    observed=self._text_chars,
+                    what="the text accumulated from the stream",
+                )
+            )
+
+    def _count_items(self, n: int) -> None:
+        self._items += n
+        if self._items > self._max_items:
+            self._fail(
+                LimitExceeded(
+                    "max_stream_items",
+                    maximum=self._max_items,
+                    observed=self._items,
+                    what="the choices, tool calls, parts and logprobs kept",
+                )
+            )
+
+    def _append(self, slot: TextSlot, fragment: str) -> int:
+        """Add text to a slot; returns the slot's new length."""
+        self._count_text(len(fragment))
+        slot.append(fragment)
+        if not slot.dirty and slot.owner is not None:
+            slot.dirty = True
+            self._dirty.append(slot)
+        return slot.length
+
+    # -- chunks -------------------------------------------------------------------
+
+    def _chunk(self, payload: Any) -> list[StreamEvent]:
+        if type(payload) is not dict:
+            return self._invalid("the chunk", "a JSON object", payload)
+        error = payload.get("error")
+        if error is not None:
+            return self._fail(
+                StreamError(
+                    f"the provider sent an error in chunk {self._chunks}: "
+                    f"{excerpt(json.dumps(error, default=repr), 200)}",
+                    body=error,
+                    snapshot=self.snapshot(),
+                )
+            )
+        events: list[StreamEvent] = [ChunkReceived(chunk=payload)]
+        out = self._out
+        choices: Any = None
+        for key, value in payload.items():
+            if key == "choices":
+                choices = value
+            elif key in _SKIPPED_TOP:
+                continue
+            elif key in _SET_ONCE_TOP:
+                if value and not out[key]:
+                    out[key] = value
+            elif key == "usage":
+                if value is not None:
+                    out["usage"] = value
+                    events.append(UsageUpdated(usage=value))
+            elif value is not None:
+                out[key] = value
+                if key == "x_groq" and type(value) is dict:
+                    usage = value.get("usage")
+                    if usage is not None:
+                        out["usage"] = usage
+                        events.append(UsageUpdated(usage=usage))
+            elif key not in out:
+                out[key] = None
+        if choices:
+            if type(choices) is not list:
+                return self._invalid("choices", "a list", choices)
+            for position, choice in enumerate(choices):
+                self._merge_choice(choice, position, events)
+        self._chunks += 1
+        return events
+
+    def _choice(self, index: int) -> _Choice:
+        choice = self._choices.get(index)
+        if choice is None:
+            self._count_items(1)
+            choice = self._choices[index] = _Choice(index, self._limits)
+            at = bisect.bisect(self._choice_indexes, index)
+            self._choice_indexes.insert(at, index)
+            self._out["choices"].insert(at, choice.out)
+        return choice
+
+    def _merge_choice(self, raw: Any, position: int, events: list[StreamEvent]) -> None:
+        where = f"choices[{position}]"
+        if type(raw) is not dict:
+            self._invalid(where, "an object", raw)
+        index = raw.get("index")
+        if index is None:
+            index = 0  # a few servers leave it out when there is one choice
+        elif type(index) is not int:
+            self._invalid(f"{where}.index", "an int", index)
+        choice = self._choice(index)
+        finish: Any = None
+        out = choice.out
+        for key, value in raw.items():
+            if key == "delta":
+                if value is not None:
+                    if type(value) is not dict:
+                        self._invalid(f"{where}.delta", "an object", value)
+                    self._merge_delta(choice, value, where, events)
+            elif key == "finish_reason":
+                if value is not None:
+                    finish = value
+                    out["finish_reason"] = value
+            elif key == "logprobs":
+                if value is not None:
+                    self._merge_logprobs(choice, value, where, events)
+            elif key == "index" or key == "message":
+                # "message" beside "delta" (a few servers repeat the whole
+                # message at the end): the message is built from the deltas.
+                continue
+            elif value is not None or key not in out:
+                out[key] = value
+        if finish is not None:
+            choice.finish_reason = finish
+            if not choice.finished:
+                choice.finished = True
+                self._finish_choice(choice, index, finish, events)
+                events.append(ChoiceFinished(choice_index=index, finish_reason=finish))
+
+    # -- deltas -------------------------------------------------------------------
+
+    def _merge_delta(
+        self,
+        choice: _Choice,
+        delta: dict[str, Any],
+        where: str,
+        events: list[StreamEvent],
+    ) -> None:
+        index: int = choice.out["index"]
+        message = choice.message
+        for key, value in delta.items():
+            if value is None:
+                if key not in message:
+                    message[key] = None
+                continue
+            if key == "content":
+                if type(value) is str:
+                    self._content_text(choice, index, value, events)
+                elif type(value) is list:
+                    self._content_parts(
+                        choice, index, value, f"{where}.delta.content", events
+                    )
+                else:
+                    self._invalid(
+                        f"{where}.delta.content", "a string or a list of parts", value
+                    )
+            elif key == "role":
+                if not choice.role_set and value:
+                    message["role"] = value
+                    choice.role_set = True
+            elif key == "refusal":
+                if type(value) is not str:
+                    self._invalid(f"{where}.delta.refusal", "a string", value)
+                if value:
+                    end = self._append(choice.refusal, value)
+                    events.append(
+                        RefusalDelta(
+                            choice_index=index,
+                            delta=value,
+                            slot=choice.refusal,
+                            end=end,
+                        )
+                    )
+                elif message["refusal"] is None:
+                    message["refusal"] = ""
+            elif key == "tool_calls":
+                if type(value) is not list:
+                    self._invalid(f"{where}.delta.tool_calls", "a list", value)
+                for position, entry in enumerate(value):
+                    self._merge_tool_call(
+                        choice,
+                        index,
+                        entry,
+                        f"{where}.delta.tool_calls[{position}]",
+                        events,
+                    )
+            elif key == "function_call":
+                self._merge_function_call(
+                    choice, index, value, f"{where}.delta.function_call", events
+                )
+            elif key in _REASONING_KEYS:
+                if type(value) is not str:
+                    self._invalid(f"{where}.delta.{key}", "a string", value)
+                slot = choice.reasoning.get(key)
+                if slot is None:
+                    slot = choice.reasoning[key] = TextSlot(message, key, self._limits)
+                    message[key] = ""
+                if value:
+                    end = self._append(slot, value)
+                    events.append(
+                        ReasoningDelta(
+                            choice_index=index,
+                            field=key,
+                            delta=value,
+                            slot=slot,
+                            end=end,
+                        )
+                    )
+            elif key == "reasoning_details":
+                if type(value) is not list:
+                    self._invalid(f"{where}.delta.reasoning_details", "a list", value)
+                self._merge_indexed(message, key, value, f"{where}.delta.{key}")
+            else:
+                self._merge_other(message, key, value, f"{where}.delta.{key}")
+
+    def _content_text(
+        self, choice: _Choice, index: int, text: str, events: list[StreamEvent]
+    ) -> None:
+        if not text:
+            if choice.message["content"] is None:
+                choice.message["content"] = ""
+            return
+        end = self._append(choice.content, text)
+        if choice.parts is not None:
+            self._part_text(choice, text)
+        events.append(
+            ContentDelta(
+                choice_index=index,
+                delta=text,
+                slot=choice.content,
+                end=end,
+                json=self._json_content,
+            )
+        )
+
+    def _content_parts(
+        self,
+        choice: _Choice,
+        index: int,
+        parts: list[Any],
+        where: str,
+        events: list[StreamEvent],
+    ) -> None:
+        for position, part in enumerate(parts):
+            if type(part) is not dict:
+                self._invalid(f"{where}[{position}]", "an object", part)
+            if part.get("type", "text") == "text" and set(part) <= {"type", "text"}:
+                text = part.get("text")
+                if text is None:
+                    continue
+                if type(text) is not str:
+                    self._invalid(f"{where}[{position}].text", "a string", text)
+                self._content_text(choice, index, text, events)
+                continue
+            # A part that is not plain text: from now on content is a list.
+            if choice.parts is None:
+                self._to_parts(choice)
+            assert choice.parts is not None
+            self._count_items(1)
+            choice.parts.append(part)
+            choice.part_slot = None
+
+    def _to_parts(self, choice: _Choice) -> None:
+        """Turn the message's content into a list of parts (text so far first)."""
+        slot = choice.content
+        parts: list[dict[str, Any]] = []
+        choice.parts = parts
+        slot.owner = None  # the whole text is still kept, for the events
+        if slot.dirty:
+            slot.dirty = False
+            self._dirty.remove(slot)
+        choice.message["content"] = parts
+        if slot.length:
+            self._count_items(1)
+            part: dict[str, Any] = {"type": "text", "text": slot.text()}
+            parts.append(part)
+            choice.part_slot = TextSlot(part, "text", self._limits)
+            choice.part_slot.append(slot.text())
+
+    def _part_text(self, choice: _Choice, text: str) -> None:
+        assert choice.parts is not None
+        part_slot = choice.part_slot
+        if part_slot is None:
+            self._count_items(1)
+            part: dict[str, Any] = {"type": "text", "text": ""}
+            choice.parts.append(part)
+            part_slot = choice.part_slot = TextSlot(part, "text", self._limits)
+        part_slot.append(text)
+        if not part_slot.dirty:
+            part_slot.dirty = True
+            self._dirty.append(part_slot)
+
+    # -- tool calls ---------------------------------------------------------------
+
+    def _merge_tool_call(
+        self,
+        choice: _Choice,
+        index: int,
+        entry: Any,
+        where: str,
+        events: list[StreamEvent],
+    ) -> None:
+        if type(entry) is not dict:
+            self._invalid(where, "an object", entry)
+        tool_index = entry.get("index")
+        call_id = entry.get("id")
+        function = entry.get("function")
+        if function is not None and type(function) is not dict:
+            self._invalid(f"{where}.function", "an object", function)
+        if tool_index is None:
+            last = choice.last_call
+            name = function.get("name") if function else None
+            if last is None or (
+                (call_id is not None and call_id != last.id)
+                or (call_id is None and name is not None and last.name is not None)
+            ):
+                tool_index = max(choice.tool_calls, default=-1) + 1
+            else:
+                tool_index = last.index
+                assert tool_index is not None  # last_call is never function_call
+        elif type(tool_index) is not int:
+            self._invalid(f"{where}.index", "an int", tool_index)
+        call = choice.tool_calls.get(tool_index)
+        if call is None:
+            call = self._new_tool_call(
+                choice, index, tool_index, entry, function, events
+            )
+        choice.last_call = call
+        out = call.out
+        for key, value in entry.items():
+            if key == "index" or key == "function" or value is None:
+                continue
+            if key == "id" or key == "type":
+                if out.get(key) is None:
+                    out[key] = value
+            else:
+                self._merge_other(out, key, value, f"{where}.{key}")
+        if function:
+            self._merge_function(
+                choice, index, call, function, f"{where}.function", events
+            )
+
+    def _new_tool_call(
+        self,
+        choice: _Choice,
+        index: int,
+        tool_index: int,
+        entry: dict[str, Any],
+        function: dict[str, Any] | None,
+        events: list[StreamEvent],
+    ) -> _ToolCall:
+        self._count_items(1)
+        out: dict[str, Any] = {
+            "id": entry.get("id"),
+            "type": entry.get("type") or "function",
+            "function": {"name": None, "arguments": ""},
+        }
+        call = _ToolCall(
+            tool_index, out, TextSlot(out["function"], "arguments", self._limits)
+        )
+        choice.tool_calls[tool_index] = call
+        if choice.tool_list is None:
+            choice.tool_list = choice.message["tool_calls"] = []
+        at = bisect.bisect(choice.tool_indexes, tool_index)
+        choice.tool_indexes.insert(at, tool_index)
+        choice.tool_list.insert(at, out)
+        name = function.get("name") if function else None
+        events.append(
+            ToolCallStarted(
+                choice_index=index,
+                index=tool_index,
+                id=out["id"],
+                name=name,
+                call_type=out["type"],
+            )
+        )
+        return call
+
+    def _merge_function(
+        self,
+        choice: _Choice,
+        index: int,
+        call: _ToolCall,
+        function: dict[str, Any],
+        where: str,
+        events: list[StreamEvent],
+    ) -> None:
+        target = call.function
+        for key, value in function.items():
+            if value is None:
+                continue
+            if key == "arguments":
+                if type(value) is not str:
+                    self._invalid(f"{where}.arguments", "a string", value)
+                if value:
+                    end = self._append(call.args, value)
+                    events.append(
+                        ToolCallArgumentsDelta(
+                            choice_index=index,
+                            index=call.index,
+                            id=call.id,
+                            name=call.name,
+                            arguments_delta=value,
+                            slot=call.args,
+                            end=end,
+                        )
+                    )
+            elif key == "name":
+                if target.get("name") is None:
+                    target["name"] = value
+            else:
+                self._merge_other(target, key, value, f"{where}.{key}")
+
+    def _merge_function_call(
+        self,
+        choice: _Choice,
+        index: int,
+        value: Any,
+        where: str,
+        events: list[StreamEvent],
+    ) -> None:
+        if type(value) is not dict:
+            self._invalid(where, "an object", value)
+        call = choice.function_call
+        if call is None:
+            self._count_items(1)
+            out: dict[str, Any] = {"name": None, "arguments": ""}
+            choice.message["function_call"] = out
+            call = choice.function_call = _ToolCall(
+                None, out, TextSlot(out, "arguments", self._limits)
+            )
+            events.append(
+                ToolCallStarted(
+                    choice_index=index,
+                    index=None,
+                    id=None,
+                    name=value.get("name"),
+                    call_type="function",
+                )
+            )
+        self._merge_function(choice, index, call, value, where, events)
+
+    # -- other fields -------------------------------------------------------------
+
+    def _merge_logprobs(
+        self, choice: _Choice, value: Any, where: str, events: list[StreamEvent]
+    ) -> None:
+        if type(value) is not dict:
+            self._invalid(f"{where}.logprobs", "an object", value)
+        out = choice.out["logprobs"]
+        if out is None:
+            out = choice.out["logprobs"] = {"content": None, "refusal": None}
+        index: int = choice.out["index"]
+        for key, entries in value.items():
+            if entries is None:
+                if key not in out:
+                    out[key] = None
+                continue
+            if key not in ("content", "refusal"):
+                self._merge_other(out, key, entries, f"{where}.logprobs.{key}")
+                continue
+            if type(entries) is not list:
+                self._invalid(f"{where}.logprobs.{key}", "a list", entries)
+            kept = choice.logprobs.get(key)
+            if kept is None:
+                kept = choice.logprobs[key] = out[key] = []
+            if not entries:
+                continue
+            self._count_items(len(entries))
+            kept.extend(entries)
+            if key == "content":
+                events.append(
+                    LogprobsContentDelta(
+                        choice_index=index, content=entries, all=kept, end=len(kept)
+                    )
+                )
+            else:
+                events.append(
+                    LogprobsRefusalDelta(
+                        choice_index=index, refusal=entries, all=kept, end=len(kept)
+                    )
+                )
+
+    def _merge_indexed(
+        self, owner: dict[str, Any], key: str, entries: list[Any], where: str
+    ) -> None:
+        """Merge a list of ``{"index": ...}`` entries (``reasoning_details``)."""
+        kept = owner.get(key)
+        if type(kept) is not list:
+            kept = owner[key] = []
+        for position, entry in enumerate(entries):
+            if type(entry) is not dict:
+                self._invalid(f"{where}[{position}]", "an object", entry)
+            slot_index = entry.get("index")
+            target = None
+            if type(slot_index) is int:
+                for candidate in reversed(kept):
+                    if candidate.get("index") == slot_index:
+                        target = candidate
+                        break
+            if target is None:
+                self._count_items(1)
+                target = {}
+                kept.append(target)
+            self._merge_object(target, entry, f"{where}[{position}]")
+
+    def _merge_object(
+        self, target: dict[str, Any], entry: dict[str, Any], where: str
+    ) -> None:
+        for key, value in entry.items():
+            if value is None:
+                target.setdefault(key, None)
+            elif key in _TEXT_KEYS and type(value) is str:
+                self._concat(target, key, value)
+            elif key in _REPLACED_KEYS:
+                target[key] = value
+            else:
+                self._merge_other(target, key, value, f"{where}.{key}")
+
+    def _merge_other(
+        self, target: dict[str, Any], key: str, value: Any, where: str
+    ) -> None:
+        """An unknown (or nested) key: first non-null scalar wins, objects merge,
+        lists extend, text keys concatenate."""
+        if value is None:
+            target.setdefault(key, None)
+            return
+        old = target.get(key)
+        if old is None:
+            if type(value) is dict:
+                target[key] = {}
+                self._merge_object(target[key], value, where)
+            elif type(value) is list:
+                self._count_items(len(value))
+                target[key] = list(value)
+            elif key in _TEXT_KEYS and type(value) is str:
+                self._concat(target, key, value)
+            else:
+                target[key] = value
+        elif type(old) is dict and type(value) is dict:
+            self._merge_object(old, value, where)
+        elif type(old) is list and type(value) is list:
+            self._count_items(len(value))
+            old.extend(value)
+        elif key in _TEXT_KEYS and type(old) is str and type(value) is str:
+            self._concat(target, key, value)
+
+    def _concat(self, target: dict[str, Any], key: str, value: str) -> None:
+        """Append to a text key of a nested object, in linear time."""
+        slot = self._nested.get((id(target), key))
+        if slot is None:
+            old = target.get(key)
+            if not isinstance(old, str):
+                self._count_text(len(value))
+                target[key] = value
+                return
+            # Live dicts of the snapshot stay alive, so their ids are stable.
+            slot = self._nested[(id(target), key)] = TextSlot(target, key, self._limits)
+            slot.append(old)
+        self._append(slot, value)
+
+    # -- the end ------------------------------------------------------------------
+
+    def _finish_choice(
+        self, choice: _Choice, index: int, reason: Any, events: list[StreamEvent]
+    ) -> None:
+        """The done events of one choice, each field once."""
+        for key, slot in choice.reasoning.items():
+            if slot.length:
+                events.append(
+                    ReasoningDone(choice_index=index, field=key, reasoning=slot.text())
+                )
+        if choice.content.length:
+            events.append(
+                ContentDone(
+                    choice_index=index,
+                    content=choice.content.text(),
+                    slot=choice.content,
+                    json=self._json_content,
+                )
+            )
+        if choice.refusal.length:
+            events.append(
+                RefusalDone(choice_index=index, refusal=choice.refusal.text())
+            )
+        content_logprobs = choice.logprobs.get("content")
+        if content_logprobs is not None:
+            events.append(
+                LogprobsContentDone(choice_index=index, content=list(content_logprobs))
+            )
+        refusal_logprobs = choice.logprobs.get("refusal")
+        if refusal_logprobs is not None:
+            events.append(
+                LogprobsRefusalDone(choice_index=index, refusal=list(refusal_logprobs))
+            )
+        calls = [choice.tool_calls[i] for i in choice.tool_indexes]
+        if choice.function_call is not None:
+            calls.append(choice.function_call)
+        for call in calls:
+            if call.done:
+                continue
+            call.done = True
+            complete = True
+            if reason == "length":
+                try:
+                    call.args.final()
+                except (JSONStreamError, LimitExceeded):
+                    complete = False
+                    self._incomplete.append((index, call.index))
+            events.append(
+                ToolCallArgumentsDone(
+                    choice_index=index,
+                    index=call.index,
+                    id=call.id,
+                    name=call.name,
+                    arguments=call.args.text(),
+                    complete=complete,
+                    slot=call.args,
+                )
+            )
+
+    def _end_marker(self) -> list[StreamEvent]:
+        events: list[StreamEvent] = []
+        for index in self._choice_indexes:
+            choice = self._choices[index]
+            if not choice.finished:
+                choice.finished = True
+                self._finish_choice(choice, index, None, events)
+        events.append(StreamDone())
+        self._state = _DONE
+        return events
