@@ -34,6 +34,7 @@ lazy view read; memory is bounded by ``Limits.max_text_chars`` and
 from __future__ import annotations
 
 import bisect
+import contextlib
 import enum
 import json
 from typing import Any, NoReturn
@@ -472,7 +473,11 @@ class OpenAIChatAccumulator:
             return self._invalid("the chunk", "a JSON object", payload)
         error = payload.get("error")
         if error is not None:
-            return self._fail(
+            # Keep what the error chunk carries too (OpenRouter sends its choices
+            # with finish_reason "error"), then fail.
+            with contextlib.suppress(InvalidChunk, LimitExceeded):
+                self._merge_chunk(payload)
+            self._fail(
                 StreamError(
                     f"the provider sent an error in chunk {self._chunks}: "
                     f"{excerpt(json.dumps(error, default=repr), 200)}",
@@ -480,6 +485,11 @@ class OpenAIChatAccumulator:
                     snapshot=self.snapshot(),
                 )
             )
+        events = self._merge_chunk(payload)
+        self._chunks += 1
+        return events
+
+    def _merge_chunk(self, payload: dict[str, Any]) -> list[StreamEvent]:
         events: list[StreamEvent] = [ChunkReceived(chunk=payload)]
         out = self._out
         choices: Any = None
@@ -509,7 +519,6 @@ class OpenAIChatAccumulator:
                 return self._invalid("choices", "a list", choices)
             for position, choice in enumerate(choices):
                 self._merge_choice(choice, position, events)
-        self._chunks += 1
         return events
 
     def _choice(self, index: int) -> _Choice:

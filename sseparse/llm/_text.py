@@ -101,7 +101,11 @@ class TextSlot:
             JSONStreamError: those characters are not the start of a JSON text.
         """
         if self._has_final:
-            return self._final if length >= self.length else self._late(length)
+            final = self._final
+            if length >= self.length and type(final) in (dict, list, str):
+                return final
+            # a top-level number or literal is not shown until the end of input
+            return self._late(length)
         if length < self._parsed_len:
             return self._late(length)  # read after later deltas were parsed
         parser = self._feed_pending(length)

@@ -4,7 +4,9 @@ SSE: ``events``, ``comments``, ``event_streams``, ``sse_bytes`` (hostile raw
 streams) and ``chunkings`` (every way a network may cut bytes).  JSON:
 ``json_values``, ``json_texts`` (values serialized with random ``json.dumps``
 options), ``json_deltas`` / ``split_text`` (texts cut into deltas, inside
-escapes too) and ``same_json`` (type-exact, NaN-aware equality).
+escapes too) and ``same_json`` (type-exact, NaN-aware equality).  LLM streams:
+``openai_chat_streams`` (Chat Completions chunks with the ``chat.completion``
+they imply, as a ``ChatStream``).
 
 This module imports ``hypothesis`` (a test dependency); the rest of sseparse
 never does.
@@ -33,6 +35,7 @@ from sseparse.testing._json import (
     same_json,
     split_text,
 )
+from sseparse.testing._openai_chat import ChatStream, openai_chat_streams
 from sseparse.testing._sse import (
     chunkings,
     comments,
@@ -42,6 +45,7 @@ from sseparse.testing._sse import (
 )
 
 __all__ = [
+    "ChatStream",
     "chunkings",
     "comments",
     "event_streams",
@@ -49,6 +53,7 @@ __all__ = [
     "json_deltas",
     "json_texts",
     "json_values",
+    "openai_chat_streams",
     "same_json",
     "split_text",
     "sse_bytes",

@@ -497,3 +497,16 @@ def test_json_limits_reach_the_argument_parser() -> None:
     )
     with pytest.raises(LimitExceeded, match="max_json_depth"):
         _ = events[-1].parsed_arguments
+
+
+def test_error_chunk_keeps_what_it_carries() -> None:
+    # OpenRouter's mid-stream error: the error and the choice it ended.
+    acc = OpenAIChatAccumulator()
+    acc.feed(sse(TEXT[1]))
+    body = {"code": "server_error", "message": "Provider disconnected"}
+    with pytest.raises(StreamError) as info:
+        acc.feed(sse(chunk(delta(content="", finish="error"), error=body)))
+    assert info.value.body == body
+    choice = info.value.snapshot["choices"][0]
+    assert (choice["finish_reason"], choice["message"]["content"]) == ("error", "Hel")
+    assert "error" not in info.value.snapshot
