@@ -17,11 +17,11 @@ Run with atheris (``python fuzz/fuzz_sse.py -atheris_runs=100000``) or under pyt
 from __future__ import annotations
 
 import importlib
-import inspect
 import random
 import sys
 from typing import TYPE_CHECKING, Any
 
+from _atheris_support import instrument_sseparse
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -161,34 +161,13 @@ def test_fuzz_sse_streams(data: bytes) -> None:
     fuzz_one_input(data)
 
 
-def _instrument_sseparse(atheris: Any) -> None:
-    """Instrument every function and method of the loaded sseparse modules.
-
-    ``atheris.instrument_all()`` would also instrument hypothesis and pytest,
-    which takes minutes; coverage of sseparse is what guides the fuzzer.
-    """
-    for name, module in list(sys.modules.items()):
-        if name != "sseparse" and not name.startswith("sseparse."):
-            continue
-        for obj in vars(module).values():
-            if getattr(obj, "__module__", None) != name:
-                continue
-            members = vars(obj).values() if inspect.isclass(obj) else [obj]
-            for member in members:
-                if isinstance(member, property):
-                    member = member.fget
-                member = getattr(member, "__func__", member)  # static/classmethod
-                if inspect.isfunction(member):
-                    atheris.instrument_func(member)
-
-
 def main() -> None:
     """Run the target under atheris, with sseparse instrumented for coverage."""
     try:
         atheris = importlib.import_module("atheris")  # untyped
     except ImportError:
         sys.exit("atheris is not installed: pip install atheris")
-    _instrument_sseparse(atheris)
+    instrument_sseparse(atheris)
     atheris.Setup(sys.argv, fuzz_one_input)
     atheris.Fuzz()
 

@@ -33,7 +33,6 @@ lazy view read; memory is bounded by ``Limits.max_text_chars`` and
 
 from __future__ import annotations
 
-import bisect
 import contextlib
 import enum
 import json
@@ -101,6 +100,9 @@ _TEXT_KEYS = frozenset({"text", "summary", "data", "transcript"})
 _REPLACED_KEYS = frozenset({"signature"})
 
 
+Path = tuple[str | int, ...]  # where a field is in its chunk, for error messages
+
+
 def _path(*steps: str | int) -> str:
     out = ""
     for step in steps:
@@ -140,6 +142,7 @@ class _Choice:
         "last_call",
         "logprobs",
         "message",
+        "next_tool",
         "out",
         "part_slot",
         "parts",
@@ -147,8 +150,8 @@ class _Choice:
         "refusal",
         "role_set",
         "tool_calls",
-        "tool_indexes",
         "tool_list",
+        "tools_sorted",
     )
 
     def __init__(self, index: int, limits: Limits) -> None:
@@ -170,8 +173,9 @@ class _Choice:
         self.parts: list[dict[str, Any]] | None = None  # content as a list of parts
         self.part_slot: TextSlot | None = None  # the text part being extended
         self.tool_calls: dict[int, _ToolCall] = {}
-        self.tool_indexes: list[int] = []  # sorted, parallel to tool_list
         self.tool_list: list[dict[str, Any]] | None = None
+        self.tools_sorted = True  # tool_list is in index order
+        self.next_tool = 0  # 1 + the highest tool index so far
         self.last_call: _ToolCall | None = None
         self.function_call: _ToolCall | None = None
         self.logprobs: dict[str, list[Any]] = {}
@@ -233,9 +237,12 @@ class OpenAIChatAccumulator:
             "usage": None,
         }
         self._choices: dict[int, _Choice] = {}
-        self._choice_indexes: list[int] = []
+        self._choices_sorted = True  # the live "choices" list is in index order
+        self._unsorted_tools: list[_Choice] = []
         self._dirty: list[TextSlot] = []
         self._nested: dict[tuple[int, str], TextSlot] = {}
+        # entries of index-keyed lists (reasoning_details), by the list's id
+        self._indexed: dict[int, dict[int, dict[str, Any]]] = {}
         self._chunks = 0
         self._text_chars = 0
         self._items = 0
@@ -335,6 +342,17 @@ class OpenAIChatAccumulator:
             for slot in dirty:
                 slot.refresh()
             dirty.clear()
+        if not self._choices_sorted:
+            choices = self._choices
+            self._out["choices"][:] = [choices[i].out for i in sorted(choices)]
+            self._choices_sorted = True
+        if self._unsorted_tools:
+            for choice in self._unsorted_tools:
+                calls = choice.tool_calls
+                assert choice.tool_list is not None
+                choice.tool_list[:] = [calls[i].out for i in sorted(calls)]
+                choice.tools_sorted = True
+            self._unsorted_tools.clear()
         return self._out
 
     def close(self) -> dict[str, Any]:
@@ -361,7 +379,7 @@ class OpenAIChatAccumulator:
                     )
                 )
         if self._parsing:
-            for index in self._choice_indexes:
+            for index in sorted(self._choices):
                 reason = self._choices[index].finish_reason
                 if reason == "length":
                     return self._fail(
@@ -408,11 +426,13 @@ class OpenAIChatAccumulator:
             return UsageError(f"cannot {what}(): the stream ended with [DONE]")
         return UsageError(f"cannot {what}(): the accumulator is closed")
 
-    def _invalid(self, field: str, expected: str, value: Any) -> NoReturn:
+    def _invalid(self, field: str | Path, expected: str, value: Any) -> NoReturn:
         try:
             data = json.dumps(value)
         except (TypeError, ValueError):
             data = repr(value)
+        if not isinstance(field, str):
+            field = _path(*field)
         self._fail(
             InvalidChunk(
                 f"chunk {self._chunks}: expected {expected} at {field}, "
@@ -426,7 +446,7 @@ class OpenAIChatAccumulator:
     def _why_incomplete(self) -> str:
         if not self._choices:
             return "before any choice arrived"
-        open_ = [i for i in self._choice_indexes if not self._choices[i].finished]
+        open_ = [i for i in sorted(self._choices) if not self._choices[i].finished]
         if open_:
             return f"choice(s) {open_} without a finish_reason"
         return ""
@@ -459,7 +479,11 @@ class OpenAIChatAccumulator:
 
     def _append(self, slot: TextSlot, fragment: str) -> int:
         """Add text to a slot; returns the slot's new length."""
-        self._count_text(len(fragment))
+        n = len(fragment)
+        self._text_chars += n
+        if self._text_chars > self._max_text:
+            self._text_chars -= n
+            self._count_text(n)  # raises
         slot.append(fragment)
         if not slot.dirty and slot.owner is not None:
             slot.dirty = True
@@ -503,18 +527,20 @@ class OpenAIChatAccumulator:
                     out[key] = value
             elif key == "usage":
                 if value is not None:
+                    if type(value) is not dict:
+                        self._invalid("usage", "an object", value)
                     out["usage"] = value
                     events.append(UsageUpdated(usage=value))
             elif value is not None:
                 out[key] = value
                 if key == "x_groq" and type(value) is dict:
                     usage = value.get("usage")
-                    if usage is not None:
+                    if type(usage) is dict:
                         out["usage"] = usage
                         events.append(UsageUpdated(usage=usage))
             elif key not in out:
                 out[key] = None
-        if choices:
+        if choices is not None:
             if type(choices) is not list:
                 return self._invalid("choices", "a list", choices)
             for position, choice in enumerate(choices):
@@ -526,20 +552,23 @@ class OpenAIChatAccumulator:
         if choice is None:
             self._count_items(1)
             choice = self._choices[index] = _Choice(index, self._limits)
-            at = bisect.bisect(self._choice_indexes, index)
-            self._choice_indexes.insert(at, index)
-            self._out["choices"].insert(at, choice.out)
+            # Appended now, put in index order by snapshot(): inserting in
+            # place would cost O(choices) each when they come in reverse.
+            listed = self._out["choices"]
+            if listed and listed[-1]["index"] > index:
+                self._choices_sorted = False
+            listed.append(choice.out)
         return choice
 
     def _merge_choice(self, raw: Any, position: int, events: list[StreamEvent]) -> None:
-        where = f"choices[{position}]"
+        where: Path = ("choices", position)
         if type(raw) is not dict:
             self._invalid(where, "an object", raw)
         index = raw.get("index")
         if index is None:
             index = 0  # a few servers leave it out when there is one choice
         elif type(index) is not int:
-            self._invalid(f"{where}.index", "an int", index)
+            self._invalid((*where, "index"), "an int", index)
         choice = self._choice(index)
         finish: Any = None
         out = choice.out
@@ -547,10 +576,12 @@ class OpenAIChatAccumulator:
             if key == "delta":
                 if value is not None:
                     if type(value) is not dict:
-                        self._invalid(f"{where}.delta", "an object", value)
+                        self._invalid((*where, "delta"), "an object", value)
                     self._merge_delta(choice, value, where, events)
             elif key == "finish_reason":
                 if value is not None:
+                    if type(value) is not str:
+                        self._invalid((*where, "finish_reason"), "a string", value)
                     finish = value
                     out["finish_reason"] = value
             elif key == "logprobs":
@@ -575,7 +606,7 @@ class OpenAIChatAccumulator:
         self,
         choice: _Choice,
         delta: dict[str, Any],
-        where: str,
+        where: Path,
         events: list[StreamEvent],
     ) -> None:
         index: int = choice.out["index"]
@@ -590,19 +621,23 @@ class OpenAIChatAccumulator:
                     self._content_text(choice, index, value, events)
                 elif type(value) is list:
                     self._content_parts(
-                        choice, index, value, f"{where}.delta.content", events
+                        choice, index, value, (*where, "delta", "content"), events
                     )
                 else:
                     self._invalid(
-                        f"{where}.delta.content", "a string or a list of parts", value
+                        (*where, "delta", "content"),
+                        "a string or a list of parts",
+                        value,
                     )
             elif key == "role":
+                if type(value) is not str:
+                    self._invalid((*where, "delta", "role"), "a string", value)
                 if not choice.role_set and value:
                     message["role"] = value
                     choice.role_set = True
             elif key == "refusal":
                 if type(value) is not str:
-                    self._invalid(f"{where}.delta.refusal", "a string", value)
+                    self._invalid((*where, "delta", "refusal"), "a string", value)
                 if value:
                     end = self._append(choice.refusal, value)
                     events.append(
@@ -617,22 +652,22 @@ class OpenAIChatAccumulator:
                     message["refusal"] = ""
             elif key == "tool_calls":
                 if type(value) is not list:
-                    self._invalid(f"{where}.delta.tool_calls", "a list", value)
+                    self._invalid((*where, "delta", "tool_calls"), "a list", value)
                 for position, entry in enumerate(value):
                     self._merge_tool_call(
                         choice,
                         index,
                         entry,
-                        f"{where}.delta.tool_calls[{position}]",
+                        (*where, "delta", "tool_calls", position),
                         events,
                     )
             elif key == "function_call":
                 self._merge_function_call(
-                    choice, index, value, f"{where}.delta.function_call", events
+                    choice, index, value, (*where, "delta", "function_call"), events
                 )
             elif key in _REASONING_KEYS:
                 if type(value) is not str:
-                    self._invalid(f"{where}.delta.{key}", "a string", value)
+                    self._invalid((*where, "delta", key), "a string", value)
                 slot = choice.reasoning.get(key)
                 if slot is None:
                     slot = choice.reasoning[key] = TextSlot(message, key, self._limits)
@@ -650,10 +685,12 @@ class OpenAIChatAccumulator:
                     )
             elif key == "reasoning_details":
                 if type(value) is not list:
-                    self._invalid(f"{where}.delta.reasoning_details", "a list", value)
-                self._merge_indexed(message, key, value, f"{where}.delta.{key}")
+                    self._invalid(
+                        (*where, "delta", "reasoning_details"), "a list", value
+                    )
+                self._merge_indexed(message, key, value, (*where, "delta", key))
             else:
-                self._merge_other(message, key, value, f"{where}.delta.{key}")
+                self._merge_other(message, key, value, (*where, "delta", key))
 
     def _content_text(
         self, choice: _Choice, index: int, text: str, events: list[StreamEvent]
@@ -680,18 +717,18 @@ class OpenAIChatAccumulator:
         choice: _Choice,
         index: int,
         parts: list[Any],
-        where: str,
+        where: Path,
         events: list[StreamEvent],
     ) -> None:
         for position, part in enumerate(parts):
             if type(part) is not dict:
-                self._invalid(f"{where}[{position}]", "an object", part)
+                self._invalid((*where, position), "an object", part)
             if part.get("type", "text") == "text" and set(part) <= {"type", "text"}:
                 text = part.get("text")
                 if text is None:
                     continue
                 if type(text) is not str:
-                    self._invalid(f"{where}[{position}].text", "a string", text)
+                    self._invalid((*where, position, "text"), "a string", text)
                 self._content_text(choice, index, text, events)
                 continue
             # A part that is not plain text: from now on content is a list.
@@ -739,7 +776,7 @@ class OpenAIChatAccumulator:
         choice: _Choice,
         index: int,
         entry: Any,
-        where: str,
+        where: Path,
         events: list[StreamEvent],
     ) -> None:
         if type(entry) is not dict:
@@ -748,20 +785,21 @@ class OpenAIChatAccumulator:
         call_id = entry.get("id")
         function = entry.get("function")
         if function is not None and type(function) is not dict:
-            self._invalid(f"{where}.function", "an object", function)
+            self._invalid((*where, "function"), "an object", function)
         if tool_index is None:
             last = choice.last_call
             name = function.get("name") if function else None
-            if last is None or (
-                (call_id is not None and call_id != last.id)
-                or (call_id is None and name is not None and last.name is not None)
+            if (
+                last is None
+                or (call_id is not None and call_id != last.id)
+                or (call_id is None and name is not None)
             ):
-                tool_index = max(choice.tool_calls, default=-1) + 1
+                tool_index = choice.next_tool
             else:
                 tool_index = last.index
                 assert tool_index is not None  # last_call is never function_call
         elif type(tool_index) is not int:
-            self._invalid(f"{where}.index", "an int", tool_index)
+            self._invalid((*where, "index"), "an int", tool_index)
         call = choice.tool_calls.get(tool_index)
         if call is None:
             call = self._new_tool_call(
@@ -776,10 +814,10 @@ class OpenAIChatAccumulator:
                 if out.get(key) is None:
                     out[key] = value
             else:
-                self._merge_other(out, key, value, f"{where}.{key}")
+                self._merge_other(out, key, value, (*where, key))
         if function:
             self._merge_function(
-                choice, index, call, function, f"{where}.function", events
+                choice, index, call, function, (*where, "function"), events
             )
 
     def _new_tool_call(
@@ -801,11 +839,14 @@ class OpenAIChatAccumulator:
             tool_index, out, TextSlot(out["function"], "arguments", self._limits)
         )
         choice.tool_calls[tool_index] = call
+        if tool_index >= choice.next_tool:
+            choice.next_tool = tool_index + 1
+        elif choice.tools_sorted:  # out of order: snapshot() sorts the list
+            choice.tools_sorted = False
+            self._unsorted_tools.append(choice)
         if choice.tool_list is None:
             choice.tool_list = choice.message["tool_calls"] = []
-        at = bisect.bisect(choice.tool_indexes, tool_index)
-        choice.tool_indexes.insert(at, tool_index)
-        choice.tool_list.insert(at, out)
+        choice.tool_list.append(out)
         name = function.get("name") if function else None
         events.append(
             ToolCallStarted(
@@ -824,7 +865,7 @@ class OpenAIChatAccumulator:
         index: int,
         call: _ToolCall,
         function: dict[str, Any],
-        where: str,
+        where: Path,
         events: list[StreamEvent],
     ) -> None:
         target = call.function
@@ -833,7 +874,7 @@ class OpenAIChatAccumulator:
                 continue
             if key == "arguments":
                 if type(value) is not str:
-                    self._invalid(f"{where}.arguments", "a string", value)
+                    self._invalid((*where, "arguments"), "a string", value)
                 if value:
                     end = self._append(call.args, value)
                     events.append(
@@ -851,14 +892,14 @@ class OpenAIChatAccumulator:
                 if target.get("name") is None:
                     target["name"] = value
             else:
-                self._merge_other(target, key, value, f"{where}.{key}")
+                self._merge_other(target, key, value, (*where, key))
 
     def _merge_function_call(
         self,
         choice: _Choice,
         index: int,
         value: Any,
-        where: str,
+        where: Path,
         events: list[StreamEvent],
     ) -> None:
         if type(value) is not dict:
@@ -885,10 +926,10 @@ class OpenAIChatAccumulator:
     # -- other fields -------------------------------------------------------------
 
     def _merge_logprobs(
-        self, choice: _Choice, value: Any, where: str, events: list[StreamEvent]
+        self, choice: _Choice, value: Any, where: Path, events: list[StreamEvent]
     ) -> None:
         if type(value) is not dict:
-            self._invalid(f"{where}.logprobs", "an object", value)
+            self._invalid((*where, "logprobs"), "an object", value)
         out = choice.out["logprobs"]
         if out is None:
             out = choice.out["logprobs"] = {"content": None, "refusal": None}
@@ -899,10 +940,10 @@ class OpenAIChatAccumulator:
                     out[key] = None
                 continue
             if key not in ("content", "refusal"):
-                self._merge_other(out, key, entries, f"{where}.logprobs.{key}")
+                self._merge_other(out, key, entries, (*where, "logprobs", key))
                 continue
             if type(entries) is not list:
-                self._invalid(f"{where}.logprobs.{key}", "a list", entries)
+                self._invalid((*where, "logprobs", key), "a list", entries)
             kept = choice.logprobs.get(key)
             if kept is None:
                 kept = choice.logprobs[key] = out[key] = []
@@ -924,30 +965,28 @@ class OpenAIChatAccumulator:
                 )
 
     def _merge_indexed(
-        self, owner: dict[str, Any], key: str, entries: list[Any], where: str
+        self, owner: dict[str, Any], key: str, entries: list[Any], where: Path
     ) -> None:
         """Merge a list of ``{"index": ...}`` entries (``reasoning_details``)."""
         kept = owner.get(key)
         if type(kept) is not list:
             kept = owner[key] = []
+        by_index = self._indexed.setdefault(id(kept), {})
         for position, entry in enumerate(entries):
             if type(entry) is not dict:
-                self._invalid(f"{where}[{position}]", "an object", entry)
+                self._invalid((*where, position), "an object", entry)
             slot_index = entry.get("index")
-            target = None
-            if type(slot_index) is int:
-                for candidate in reversed(kept):
-                    if candidate.get("index") == slot_index:
-                        target = candidate
-                        break
+            target = by_index.get(slot_index) if type(slot_index) is int else None
             if target is None:
                 self._count_items(1)
                 target = {}
                 kept.append(target)
-            self._merge_object(target, entry, f"{where}[{position}]")
+                if type(slot_index) is int:
+                    by_index[slot_index] = target
+            self._merge_object(target, entry, (*where, position))
 
     def _merge_object(
-        self, target: dict[str, Any], entry: dict[str, Any], where: str
+        self, target: dict[str, Any], entry: dict[str, Any], where: Path
     ) -> None:
         for key, value in entry.items():
             if value is None:
@@ -957,10 +996,10 @@ class OpenAIChatAccumulator:
             elif key in _REPLACED_KEYS:
                 target[key] = value
             else:
-                self._merge_other(target, key, value, f"{where}.{key}")
+                self._merge_other(target, key, value, (*where, key))
 
     def _merge_other(
-        self, target: dict[str, Any], key: str, value: Any, where: str
+        self, target: dict[str, Any], key: str, value: Any, where: Path
     ) -> None:
         """An unknown (or nested) key: first non-null scalar wins, objects merge,
         lists extend, text keys concatenate."""
@@ -1035,7 +1074,7 @@ class OpenAIChatAccumulator:
             events.append(
                 LogprobsRefusalDone(choice_index=index, refusal=list(refusal_logprobs))
             )
-        calls = [choice.tool_calls[i] for i in choice.tool_indexes]
+        calls = [choice.tool_calls[i] for i in sorted(choice.tool_calls)]
         if choice.function_call is not None:
             calls.append(choice.function_call)
         for call in calls:
@@ -1063,7 +1102,7 @@ class OpenAIChatAccumulator:
 
     def _end_marker(self) -> list[StreamEvent]:
         events: list[StreamEvent] = []
-        for index in self._choice_indexes:
+        for index in sorted(self._choices):
             choice = self._choices[index]
             if not choice.finished:
                 choice.finished = True

@@ -7,8 +7,10 @@ this module checks the machine itself, one rule per test, on short streams.
 from __future__ import annotations
 
 import copy
+import gc
 import json
 import pickle
+import time
 from typing import Any
 
 import pytest
@@ -510,3 +512,110 @@ def test_error_chunk_keeps_what_it_carries() -> None:
     choice = info.value.snapshot["choices"][0]
     assert (choice["finish_reason"], choice["message"]["content"]) == ("error", "Hel")
     assert "error" not in info.value.snapshot
+
+
+# -- linear growth (N against 16 N) -------------------------------------------------
+
+
+def _calls_without_index(n: int) -> list[dict[str, Any]]:
+    return [
+        chunk(delta(tool_calls=[{"id": f"c{i}", "function": {"name": "f"}}]))
+        for i in range(n)
+    ]
+
+
+def _reasoning_details(n: int) -> list[dict[str, Any]]:
+    return [
+        chunk(
+            delta(
+                reasoning_details=[{"type": "reasoning.text", "text": "a", "index": i}]
+            )
+        )
+        for i in range(n)
+    ]
+
+
+def _choices_in_reverse(n: int) -> list[dict[str, Any]]:
+    return [chunk(delta(i, content="x")) for i in range(n, 0, -1)]
+
+
+def _tool_calls_in_reverse(n: int) -> list[dict[str, Any]]:
+    return [
+        chunk(delta(tool_calls=[{"index": i, "function": {"arguments": "{}"}}]))
+        for i in range(n, 0, -1)
+    ]
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        _calls_without_index,
+        _reasoning_details,
+        _choices_in_reverse,
+        _tool_calls_in_reverse,
+    ],
+)
+def test_growth_is_linear(make: Any) -> None:
+    def cost(n: int) -> float:
+        chunks = make(n)
+        best = float("inf")
+        for _ in range(3):
+            # The collector's passes over the whole test process would add a
+            # cost that grows with everything alive, not with our work.
+            gc.disable()
+            try:
+                start = time.process_time()
+                acc = OpenAIChatAccumulator()
+                for payload in chunks:
+                    acc.feed_chunk(payload)
+                acc.snapshot()
+                best = min(best, time.process_time() - start)
+            finally:
+                gc.enable()
+        return best
+
+    small, large = cost(400), cost(6400)
+    # linear: about 16; the quadratic versions measured 86 to 240
+    assert large / max(small, 1e-6) < 48, (small, large)
+
+
+def test_out_of_order_lists_are_sorted_in_the_snapshot() -> None:
+    acc = OpenAIChatAccumulator()
+    for payload in _tool_calls_in_reverse(3) + _choices_in_reverse(3):
+        acc.feed_chunk(payload)
+    snap = acc.snapshot()
+    assert [c["index"] for c in snap["choices"]] == [0, 1, 2, 3]
+    calls = snap["choices"][0]["message"]["tool_calls"]
+    assert [c["function"]["arguments"] for c in calls] == ["{}"] * 3
+    acc.feed_chunk(chunk(delta(0, tool_calls=[{"index": 0, "id": "z"}])))
+    assert [c["id"] for c in acc.snapshot()["choices"][0]["message"]["tool_calls"]] == [
+        "z",
+        None,
+        None,
+        None,
+    ]
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("finish_reason", 5), ("role", ["x"])],
+)
+def test_wrong_types_of_set_once_fields_are_refused(field: str, value: Any) -> None:
+    raw = {"index": 0, "delta": {}, "finish_reason": None}
+    if field == "role":
+        raw["delta"] = {"role": value}
+    else:
+        raw[field] = value
+    with pytest.raises(InvalidChunk, match=field):
+        OpenAIChatAccumulator().feed_chunk(chunk(raw))
+
+
+@pytest.mark.parametrize("choices", [{}, 0, "", False])
+def test_falsy_choices_of_the_wrong_type_are_refused(choices: Any) -> None:
+    with pytest.raises(InvalidChunk, match="choices"):
+        OpenAIChatAccumulator().feed_chunk({"choices": choices})
+
+
+def test_usage_of_the_wrong_type_is_refused() -> None:
+    with pytest.raises(InvalidChunk, match="usage"):
+        OpenAIChatAccumulator().feed_chunk({"choices": [], "usage": 7})

@@ -1,0 +1,1049 @@
+"""Benchmark sseparse's OpenAI chat accumulator against openai's own.
+
+Run from the repository root::
+
+    python benchmarks/bench_llm.py            # full run, about 5 minutes
+    python benchmarks/bench_llm.py --quick    # small smoke run
+    python benchmarks/bench_llm.py --json results.json
+
+Implementations:
+
+* sseparse: ``SSEDecoder().feed(read)`` for every network read, then
+  ``OpenAIChatAccumulator.feed(event)`` for every event, ``close()``;
+* openai: its own streaming path, unchanged: ``ChatCompletionStream`` over a
+  ``Stream[ChatCompletionChunk]`` whose HTTP response is a stub that yields the
+  same reads.  Per event, ``Stream`` calls ``sse.json()`` (``json.loads``) and
+  ``client._process_response_data`` (``construct_type``: a ``ChatCompletionChunk``
+  model per chunk), then ``ChatCompletionStreamState.handle_chunk(chunk)``
+  returns the events; at the end ``get_final_completion()``.
+
+Two inputs: ``bytes`` (each library decodes the 4 KiB reads with its own SSE
+decoder: what a user of each gets end to end) and ``events`` (both get the same
+list of already decoded ``ServerSentEvent`` values: the accumulation alone,
+``json.loads`` of each chunk included on both sides).
+
+Workloads (built deterministically here, no network, no files):
+
+(a) a 20,000-token text stream, one token per chunk (the chat stream of
+    ``bench_sse.py``), the consumer reading each content delta's text;
+(b) one tool call whose arguments are 10 KB .. 1 MB of JSON (the documents of
+    ``bench_jsonstream.py``) in 10-character deltas, one per chunk, the consumer
+    reading the partial parsed arguments after every delta (sseparse: the lazy
+    ``ToolCallArgumentsDelta.parsed_arguments``; openai: the tool is passed as a
+    ``strict`` function tool, so ``handle_chunk`` re-parses the arguments so far
+    with jiter's partial mode on every chunk, and each delta event carries it);
+(c) linear growth of sseparse: N vs 16*N chunks of (a) and of (b).
+
+Before any figure is reported, each implementation's final content or arguments
+(and the last partial preview, in (b)) are checked against the expected text and
+value.  Times are the best of N wall-clock runs (``time.perf_counter``; N is
+``--repeat``, 5, raised to up to 50 for a figure whose N runs take under a
+second, lowered for one whose N runs take over 30 s), with the garbage
+collector off during each run unless ``--gc`` is given; the best CPU time of
+the process (``time.process_time``) is reported beside it.  The runs go
+round-robin over the implementations.  A run of openai estimated (from the
+smaller sizes, fitting ``a*n + b*n^2``) above ``--peer-limit`` seconds (120) is
+not run, and the estimate is shown instead.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import math
+import os
+import platform
+import random
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator, Sequence
+
+KIB = 1024
+SEED = 20261121
+READ_SIZE = 4 * KIB  # bytes per network read
+DELTA_CHARS = 10  # characters of arguments per chunk in (b)
+MODES = ("bytes", "events")
+TOOL_SIZES: dict[str, int] = {
+    "10 KB": 10_000,
+    "100 KB": 100_000,
+    "300 KB": 300_000,
+    "1 MB": 1_000_000,
+}
+GOAL_A = 5.0  # (a): sseparse >= 5x openai's chunks/s
+GOAL_B = 50.0  # (b): sseparse 1 MB <= 1/50 of openai's time
+GOAL_B_S = 2.0  # (b): sseparse 1 MB under 2 s
+PEER_BUDGET_S = 30.0  # fewer repeats for a slow peer: about this much per figure
+FAST_BUDGET_S = 1.0  # more runs for a fast figure: about this much in all
+MAX_SAMPLES = 50
+PEER_LIMIT_S = 120.0  # do not run a peer whose single run is estimated above this
+TOOL_NAME = "apply_edits"
+
+
+# --------------------------------------------------------------------------- #
+# workloads
+# --------------------------------------------------------------------------- #
+
+
+def _ensure_paths() -> None:
+    """Let the sibling benchmarks and a checkout's sseparse be imported."""
+    here = Path(__file__).resolve().parent
+    if str(here) not in sys.path:
+        sys.path.insert(0, str(here))
+    try:
+        import sseparse  # noqa: F401
+    except ImportError:
+        sys.path.insert(0, str(here.parent))
+
+
+_ensure_paths()
+
+# siblings: benchmarks/ is on sys.path (see _ensure_paths)
+from bench_jsonstream import build_document  # noqa: E402
+from bench_sse import build_chat_stream  # noqa: E402
+
+
+def split(data: bytes, size: int) -> list[bytes]:
+    return [data[i : i + size] for i in range(0, len(data), size)]
+
+
+# The strict tool openai needs before it parses arguments on every chunk; the
+# schema describes bench_jsonstream's documents.
+_EDIT_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "path": {"type": "string"},
+        "line": {"type": "integer"},
+        "replace": {"type": "string"},
+        "tags": {"type": "array", "items": {"type": "string"}},
+        "confidence": {"type": "number"},
+        "ok": {"type": "boolean"},
+        "note": {"type": ["string", "null"]},
+    },
+    "required": ["path", "line", "replace", "tags", "confidence", "ok", "note"],
+    "additionalProperties": False,
+}
+TOOLS: list[dict[str, Any]] = [
+    {
+        "type": "function",
+        "function": {
+            "name": TOOL_NAME,
+            "description": "Apply edits to files of the repository.",
+            "strict": True,
+            "parameters": {
+                "type": "object",
+                "properties": {
+                    "edits": {"type": "array", "items": _EDIT_SCHEMA},
+                    "file": {
+                        "type": "object",
+                        "properties": {
+                            "path": {"type": "string"},
+                            "content": {"type": "string"},
+                        },
+                        "required": ["path", "content"],
+                        "additionalProperties": False,
+                    },
+                },
+                "required": ["edits", "file"],
+                "additionalProperties": False,
+            },
+        },
+    }
+]
+
+
+def build_tool_stream(arguments: str) -> tuple[bytes, int]:
+    """An OpenAI stream of one tool call whose arguments come in 10-char deltas.
+
+    Returns the stream bytes (ending with ``data: [DONE]``) and the number of
+    chunks (events before ``[DONE]``).
+    """
+    rng = random.Random(f"{SEED}-tool-{len(arguments)}")
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+    completion_id = "chatcmpl-" + "".join(rng.choice(alphabet) for _ in range(29))
+    call_id = "call_" + "".join(rng.choice(alphabet) for _ in range(24))
+    fingerprint = "fp_" + "".join(rng.choice("0123456789abcdef") for _ in range(10))
+    head = {
+        "id": completion_id,
+        "object": "chat.completion.chunk",
+        "created": 1_795_000_000,
+        "model": "gpt-4o-2024-08-06",
+        "system_fingerprint": fingerprint,
+    }
+
+    def chunk(delta: dict[str, Any], finish: str | None = None) -> bytes:
+        choice = {"index": 0, "delta": delta, "logprobs": None, "finish_reason": finish}
+        obj = {**head, "choices": [choice]}
+        data = json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+        return b"data: " + data.encode("utf-8") + b"\n\n"
+
+    first = {
+        "role": "assistant",
+        "content": None,
+        "tool_calls": [
+            {
+                "index": 0,
+                "id": call_id,
+                "type": "function",
+                "function": {"name": TOOL_NAME, "arguments": ""},
+            }
+        ],
+        "refusal": None,
+    }
+    parts = [chunk(first)]
+    for i in range(0, len(arguments), DELTA_CHARS):
+        piece = arguments[i : i + DELTA_CHARS]
+        parts.append(
+            chunk({"tool_calls": [{"index": 0, "function": {"arguments": piece}}]})
+        )
+    parts.append(chunk({}, "tool_calls"))
+    parts.append(b"data: [DONE]\n\n")
+    return b"".join(parts), len(parts) - 1
+
+
+@dataclass
+class Workload:
+    key: str  # "a", "b 1 MB", "c a/16", ...
+    title: str
+    kind: str  # "text" or "tool"
+    body: bytes
+    reads: list[bytes]
+    events: list[Any]  # the body decoded by sseparse.SSEDecoder
+    chunks: int  # chunk events (without [DONE])
+    expected_text: str  # content (text) or arguments (tool)
+    expected_value: Any  # json.loads(arguments) (tool) or None
+    expected_preview: Any  # the last content delta (text) or the whole value
+    tools: list[dict[str, Any]] | None
+    size_label: str = ""
+
+    @property
+    def nbytes(self) -> int:
+        return len(self.body)
+
+
+def _decode_all(body: bytes) -> list[Any]:
+    from sseparse import SSEDecoder
+
+    decoder = SSEDecoder()
+    events = decoder.feed(body)
+    events += decoder.close()
+    return events
+
+
+def text_workload(key: str, n_tokens: int) -> Workload:
+    body, datas, _ = build_chat_stream(n_tokens)
+    deltas = [json.loads(d)["choices"][0]["delta"] for d in datas[:-1]]
+    texts = [d["content"] for d in deltas if d.get("content")]
+    return Workload(
+        key=key,
+        title=f"text, {n_tokens:,} token chunks + [DONE]",
+        kind="text",
+        body=body,
+        reads=split(body, READ_SIZE),
+        events=_decode_all(body),
+        chunks=len(datas) - 1,
+        expected_text="".join(texts),
+        expected_value=None,
+        expected_preview=texts[-1],
+        tools=None,
+    )
+
+
+def tool_workload(key: str, label: str, target: int) -> Workload:
+    arguments = build_document(target)
+    body, chunks = build_tool_stream(arguments)
+    return Workload(
+        key=key,
+        title=(
+            f"one tool call, {label} of arguments ({len(arguments):,} chars) in "
+            f"{DELTA_CHARS}-char deltas, partial parse on every delta"
+        ),
+        kind="tool",
+        body=body,
+        reads=split(body, READ_SIZE),
+        events=_decode_all(body),
+        chunks=chunks,
+        expected_text=arguments,
+        expected_value=json.loads(arguments),
+        expected_preview=json.loads(arguments),
+        tools=TOOLS,
+        size_label=label,
+    )
+
+
+# --------------------------------------------------------------------------- #
+# implementations
+# --------------------------------------------------------------------------- #
+
+
+@dataclass
+class Outcome:
+    """What one run produced, to be verified before any figure is reported."""
+
+    text: str  # final content or arguments
+    preview: Any  # the last content delta text / partial arguments read
+    finish: Any
+    events: int  # events handed to the consumer
+    parsed: Any = None  # final parsed arguments (tool)
+
+
+def _batches(decoder: Any, reads: Sequence[bytes]) -> Iterator[list[Any]]:
+    feed = decoder.feed
+    for read in reads:
+        yield feed(read)
+    yield decoder.close()
+
+
+def run_sseparse(work: Workload, mode: str) -> Outcome:
+    from sseparse import SSEDecoder
+    from sseparse.llm import ContentDelta, OpenAIChatAccumulator, ToolCallArgumentsDelta
+
+    acc = OpenAIChatAccumulator(tools=work.tools)
+    feed = acc.feed
+    tool = work.kind == "tool"
+    wanted: type = ToolCallArgumentsDelta if tool else ContentDelta
+    batches: Any = (
+        _batches(SSEDecoder(), work.reads) if mode == "bytes" else (work.events,)
+    )
+    count = 0
+    preview: Any = None
+    for batch in batches:
+        for sse in batch:
+            out = feed(sse)
+            count += len(out)
+            for event in out:
+                if event.__class__ is wanted:
+                    ev: Any = event
+                    preview = ev.parsed_arguments if tool else ev.delta
+    final = acc.close()
+    choice = final["choices"][0]
+    message = choice["message"]
+    if tool:
+        call = message["tool_calls"][0]
+        return Outcome(
+            call["function"]["arguments"],
+            preview,
+            choice["finish_reason"],
+            count,
+            json.loads(call["function"]["arguments"]),
+        )
+    return Outcome(message["content"], preview, choice["finish_reason"], count)
+
+
+class _StubResponse:
+    """What ``openai.Stream`` needs of an ``httpx`` response: the body's reads."""
+
+    def __init__(self, reads: Sequence[bytes]) -> None:
+        self._reads = reads
+        self.request = None
+        self.http_version = "HTTP/1.1"
+
+    def iter_bytes(self) -> Iterator[bytes]:
+        return iter(self._reads)
+
+    def close(self) -> None:
+        pass
+
+
+class _PredecodedEvents:
+    """An SSE "decoder" for ``openai.Stream`` that hands out decoded events."""
+
+    def __init__(self, events: Sequence[Any]) -> None:
+        self._events = events
+
+    def iter_bytes(self, iterator: Any) -> Iterator[Any]:
+        return iter(self._events)
+
+
+_OPENAI_CLIENT: Any = None
+
+
+def run_openai(work: Workload, mode: str) -> Outcome:
+    global _OPENAI_CLIENT  # building a client takes milliseconds; once is enough
+    import openai
+    from openai._streaming import Stream
+    from openai.lib.streaming.chat._completions import ChatCompletionStream
+    from openai.types.chat import ChatCompletionChunk
+
+    if _OPENAI_CLIENT is None:
+        _OPENAI_CLIENT = openai.OpenAI(api_key="sk-benchmark", max_retries=0)
+    raw = Stream(
+        cast_to=ChatCompletionChunk,
+        response=_StubResponse(work.reads),  # type: ignore[arg-type]
+        client=_OPENAI_CLIENT,
+    )
+    if mode == "events":
+        raw._decoder = _PredecodedEvents(work.events)  # type: ignore[assignment]
+    stream: Any = ChatCompletionStream(
+        raw_stream=raw,
+        response_format=openai.omit,
+        input_tools=cast("Any", work.tools) if work.tools else openai.omit,
+    )
+    tool = work.kind == "tool"
+    wanted = "tool_calls.function.arguments.delta" if tool else "content.delta"
+    count = 0
+    preview: Any = None
+    for event in stream:
+        count += 1
+        if event.type == wanted:
+            preview = event.parsed_arguments if tool else event.delta
+    completion = stream.get_final_completion()
+    choice = completion.choices[0]
+    if tool:
+        function = choice.message.tool_calls[0].function
+        return Outcome(
+            function.arguments,
+            preview,
+            choice.finish_reason,
+            count,
+            function.parsed_arguments,
+        )
+    return Outcome(choice.message.content, preview, choice.finish_reason, count)
+
+
+@dataclass(frozen=True)
+class Impl:
+    name: str
+    distribution: str
+    run: Callable[[Workload, str], Outcome]
+
+    @property
+    def version(self) -> str:
+        return version_of(self.distribution)
+
+
+SSEPARSE = Impl("sseparse", "sseparse", run_sseparse)
+OPENAI = Impl("openai", "openai", run_openai)
+IMPLS = (SSEPARSE, OPENAI)
+
+
+def version_of(distribution: str) -> str:
+    from importlib import metadata
+
+    try:
+        return metadata.version(distribution)
+    except metadata.PackageNotFoundError:
+        if distribution == "sseparse":
+            import sseparse
+
+            return str(sseparse.__version__)
+        return "?"
+
+
+def available(names: Sequence[str] | None) -> tuple[list[Impl], list[str]]:
+    from importlib.util import find_spec
+
+    impls: list[Impl] = []
+    notes: list[str] = []
+    for impl in IMPLS:
+        if names and impl.name not in names:
+            continue
+        module = "sseparse.llm" if impl.name == "sseparse" else impl.name
+        try:
+            found = find_spec(module) is not None
+        except ImportError:
+            found = False
+        if found:
+            impls.append(impl)
+        else:
+            notes.append(f"{impl.name}: cannot import {module}, skipped")
+    return impls, notes
+
+
+# --------------------------------------------------------------------------- #
+# measurement
+# --------------------------------------------------------------------------- #
+
+
+def check(ok: bool, message: str) -> None:
+    if not ok:  # not an ``assert``: must hold under ``python -O`` too
+        raise SystemExit(f"verification failed: {message}")
+
+
+def verify(impl: Impl, work: Workload, mode: str, out: Outcome) -> None:
+    where = f"{impl.name} on ({work.key}, {mode})"
+    check(out.text == work.expected_text, f"{where}: final text differs")
+    check(out.preview == work.expected_preview, f"{where}: last preview differs")
+    if work.kind == "tool":
+        check(out.finish == "tool_calls", f"{where}: finish_reason {out.finish!r}")
+        check(out.parsed == work.expected_value, f"{where}: parsed arguments differ")
+    else:
+        check(out.finish == "stop", f"{where}: finish_reason {out.finish!r}")
+
+
+def run_once(
+    impl: Impl, work: Workload, mode: str, use_gc: bool
+) -> tuple[float, float, Outcome]:
+    """Time one run; returns (wall seconds, CPU seconds, outcome)."""
+    gc.collect()
+    was_enabled = gc.isenabled()
+    if not use_gc:
+        gc.disable()
+    try:
+        c0 = time.process_time()
+        t0 = time.perf_counter()
+        out = impl.run(work, mode)
+        wall = time.perf_counter() - t0
+        cpu = time.process_time() - c0
+    finally:
+        if was_enabled:
+            gc.enable()
+    return wall, cpu, out
+
+
+@dataclass
+class Result:
+    workload: str
+    mode: str
+    implementation: str
+    version: str
+    chunks: int
+    nbytes: int
+    best_s: float | None  # None: not run (estimated)
+    best_cpu_s: float | None
+    runs_s: list[float] = field(default_factory=list)
+    estimate_s: float | None = None
+    estimate_how: str = ""
+    speedup: float | None = None  # openai time / sseparse time
+    cpu_speedup: float | None = None
+
+    @property
+    def seconds(self) -> float | None:
+        return self.best_s if self.best_s is not None else self.estimate_s
+
+    @property
+    def chunks_per_s(self) -> float | None:
+        s = self.seconds
+        return None if not s else self.chunks / s
+
+
+def measure(
+    impls: Sequence[Impl],
+    work: Workload,
+    mode: str,
+    repeat: int,
+    use_gc: bool,
+    skip: dict[str, tuple[float, str]],
+) -> list[Result]:
+    """Best of *repeat* runs of every implementation, round-robin.
+
+    The first round also verifies every output and sets the number of runs
+    (see ``samples``); an implementation in *skip* (name -> (estimate, how)) is
+    not run at all.
+    """
+    walls: dict[str, list[float]] = {i.name: [] for i in impls}
+    cpus: dict[str, list[float]] = {i.name: [] for i in impls}
+    wanted: dict[str, int] = {i.name: repeat for i in impls if i.name not in skip}
+    round_ = 0
+    while any(n > round_ for n in wanted.values()):
+        for impl in impls:
+            if round_ >= wanted.get(impl.name, 0):
+                continue
+            wall, cpu, out = run_once(impl, work, mode, use_gc)
+            walls[impl.name].append(wall)
+            cpus[impl.name].append(cpu)
+            if round_ == 0:
+                verify(impl, work, mode, out)
+                wanted[impl.name] = samples(wall, repeat)
+            del out
+        round_ += 1
+    results = []
+    for impl in impls:
+        runs = walls[impl.name]
+        est, how = skip.get(impl.name, (None, ""))
+        results.append(
+            Result(
+                workload=work.key,
+                mode=mode,
+                implementation=impl.name,
+                version=impl.version,
+                chunks=work.chunks,
+                nbytes=work.nbytes,
+                best_s=min(runs) if runs else None,
+                best_cpu_s=min(cpus[impl.name]) if runs else None,
+                runs_s=runs,
+                estimate_s=est,
+                estimate_how=how,
+            )
+        )
+    base = next((r for r in results if r.implementation == "sseparse"), None)
+    if base is not None and base.best_s:
+        for r in results:
+            if r.seconds is not None:
+                r.speedup = r.seconds / base.best_s
+            if r.best_cpu_s is not None and base.best_cpu_s:
+                r.cpu_speedup = r.best_cpu_s / base.best_cpu_s
+    return results
+
+
+def samples(wall: float, repeat: int) -> int:
+    """How many runs to time, given the first one took *wall* seconds.
+
+    *repeat*, but fewer for a slow run (about PEER_BUDGET_S in all, at least
+    one) and more for a fast one (about FAST_BUDGET_S in all, at most
+    MAX_SAMPLES), whose best time is otherwise at the mercy of one noisy spell.
+    """
+    if wall * repeat > PEER_BUDGET_S:
+        return max(1, int(PEER_BUDGET_S / wall))
+    if wall * repeat < FAST_BUDGET_S:
+        return min(MAX_SAMPLES, max(repeat, int(FAST_BUDGET_S / max(wall, 1e-6))))
+    return repeat
+
+
+def estimate(points: Sequence[tuple[int, float]], n: int) -> tuple[float, str]:
+    """Time of a run of *n* chunks, from measured (chunks, seconds) *points*.
+
+    With two points or more, fits ``a*n + b*n^2`` through the two largest; with
+    one (or a fit that is not convex), scales the largest quadratically.
+    """
+    pts = sorted(points)
+    if not pts:
+        return 0.0, "no smaller size measured"
+    n2, t2 = pts[-1]
+    if len(pts) >= 2:
+        n1, t1 = pts[-2]
+        b = (t2 / n2 - t1 / n1) / (n2 - n1)
+        a = t1 / n1 - b * n1
+        if a >= 0 and b > 0:
+            return a * n + b * n * n, (
+                f"fit a*n + b*n^2 through {n1:,} and {n2:,} chunks"
+            )
+    return t2 * (n / n2) ** 2, f"{n2:,} chunks scaled by (n/{n2:,})^2"
+
+
+def linear_check(
+    work_small: Workload, work_large: Workload, rounds: int, use_gc: bool
+) -> dict[str, Any]:
+    """sseparse on N vs 16*N chunks (accumulation alone), interleaved."""
+    small_w: list[float] = []
+    large_w: list[float] = []
+    small_c: list[float] = []
+    large_c: list[float] = []
+    for i in range(rounds):
+        w, c, out = run_once(SSEPARSE, work_small, "events", use_gc)
+        if i == 0:
+            verify(SSEPARSE, work_small, "events", out)
+        small_w.append(w)
+        small_c.append(c)
+        w, c, out = run_once(SSEPARSE, work_large, "events", use_gc)
+        if i == 0:
+            verify(SSEPARSE, work_large, "events", out)
+        large_w.append(w)
+        large_c.append(c)
+    return {
+        "workload": work_large.key,
+        "title": work_large.title,
+        "small_chunks": work_small.chunks,
+        "large_chunks": work_large.chunks,
+        "small_s": min(small_w),
+        "large_s": min(large_w),
+        "chunks_ratio": work_large.chunks / work_small.chunks,
+        "time_ratio": min(large_w) / min(small_w),
+        "cpu_time_ratio": min(large_c) / min(small_c),
+    }
+
+
+def progress(message: str) -> None:
+    print(f"# {message}", file=sys.stderr, flush=True)
+
+
+# --------------------------------------------------------------------------- #
+# environment and reporting
+# --------------------------------------------------------------------------- #
+
+
+def cpu_model() -> str:
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as fh:
+            for line in fh:
+                key, _, value = line.partition(":")
+                if key.strip() in ("model name", "Model", "Hardware"):
+                    return value.strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def load_average() -> str:
+    try:
+        return " ".join(f"{x:.2f}" for x in os.getloadavg())
+    except OSError:
+        return "unknown"
+
+
+def machine_info() -> dict[str, Any]:
+    try:
+        ncpu = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        ncpu = os.cpu_count() or 0
+    return {
+        "date": time.strftime("%Y-%m-%d", time.gmtime()),
+        "python": f"{platform.python_implementation()} {platform.python_version()}",
+        "nproc": ncpu,
+        "machine": platform.machine(),
+        "cpu": cpu_model(),
+        "platform": platform.platform(),
+        "load_average_start": load_average(),
+    }
+
+
+def fmt_rate(value: float | None) -> str:
+    if value is None:
+        return "—"
+    if value >= 1e6:
+        return f"{value / 1e6:.2f} M"
+    if value >= 1e3:
+        return f"{value / 1e3:.1f} k"
+    return f"{value:.1f}"
+
+
+def fmt_time(seconds: float | None) -> str:
+    if seconds is None:
+        return "—"
+    if seconds >= 10:
+        return f"{seconds:,.1f} s"
+    return f"{seconds * 1e3:,.1f} ms"
+
+
+def fmt_ratio(value: float | None) -> str:
+    if value is None:
+        return "—"
+    return f"{value:.2f}x" if value < 100 else f"{value:,.0f}x"
+
+
+def results_table(results: Sequence[Result]) -> str:
+    lines = [
+        "| workload | input | implementation | chunks | best | CPU | chunks/s "
+        "| openai / sseparse (wall) | (CPU) |",
+        "|---|---|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in results:
+        if r.best_s is None:
+            best = f"~{fmt_time(r.estimate_s)} (estimate)"
+            rate = f"~{fmt_rate(r.chunks_per_s)}"
+            speed = f"~{fmt_ratio(r.speedup)}"
+        else:
+            best = fmt_time(r.best_s)
+            rate = fmt_rate(r.chunks_per_s)
+            speed = fmt_ratio(r.speedup)
+        if r.implementation == "sseparse":
+            speed = cpu = "—"
+        else:
+            cpu = fmt_ratio(r.cpu_speedup)
+        lines.append(
+            f"| ({r.workload}) | {r.mode} | {r.implementation} | {r.chunks:,} "
+            f"| {best} | {fmt_time(r.best_cpu_s)} | {rate} | {speed} | {cpu} |"
+        )
+    return "\n".join(lines)
+
+
+def linear_table(rows: Sequence[dict[str, Any]]) -> str:
+    lines = [
+        "| stream | N chunks | 16N chunks | t(N) | t(16N) | chunks ratio "
+        "| time ratio | CPU-time ratio |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    lines += [
+        f"| ({row['workload']}) | {row['small_chunks']:,} "
+        f"| {row['large_chunks']:,} | {fmt_time(row['small_s'])} "
+        f"| {fmt_time(row['large_s'])} | {row['chunks_ratio']:.2f} "
+        f"| {row['time_ratio']:.2f} | {row['cpu_time_ratio']:.2f} |"
+        for row in rows
+    ]
+    return "\n".join(lines)
+
+
+def growth_table(results: Sequence[Result], labels: Sequence[str]) -> str:
+    """Time ratio between consecutive sizes of (b), per implementation and mode."""
+    keys = [f"b {label}" for label in labels]
+    steps = [f"{labels[i]} / {labels[i - 1]}" for i in range(1, len(labels))]
+    lines = [
+        "| implementation | input | " + " | ".join(steps) + " |",
+        "|---|---|" + "---:|" * len(steps),
+    ]
+    combos = sorted({(r.implementation, r.mode) for r in results if r.workload in keys})
+    for name, mode in combos:
+        found = {
+            r.workload: r
+            for r in results
+            if (r.implementation, r.mode) == (name, mode) and r.workload in keys
+        }
+        cells = []
+        for i in range(1, len(keys)):
+            lo, hi = found.get(keys[i - 1]), found.get(keys[i])
+            if lo is None or hi is None or lo.best_s is None or hi.best_s is None:
+                cells.append("—")
+                continue
+            ratio = hi.best_s / lo.best_s
+            size = hi.chunks / lo.chunks
+            cells.append(f"{ratio:.1f}x (n^{math.log(ratio) / math.log(size):.2f})")
+        lines.append(f"| {name} | {mode} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def goals(results: Sequence[Result], linear: Sequence[dict[str, Any]]) -> list[str]:
+    out: list[str] = []
+
+    def find(workload: str, mode: str, name: str) -> Result | None:
+        for r in results:
+            if (r.workload, r.mode, r.implementation) == (workload, mode, name):
+                return r
+        return None
+
+    for mode in MODES:
+        sse, oai = find("a", mode, "sseparse"), find("a", mode, "openai")
+        if sse and oai and oai.speedup is not None:
+            verdict = "met" if oai.speedup >= GOAL_A else "NOT met"
+            out.append(
+                f"(a) {mode}: sseparse {fmt_rate(sse.chunks_per_s)} chunks/s, openai "
+                f"{fmt_rate(oai.chunks_per_s)} chunks/s: {oai.speedup:.1f}x "
+                f"(CPU {fmt_ratio(oai.cpu_speedup)}; goal >= {GOAL_A:g}x): {verdict}"
+            )
+        sse, oai = find("b 1 MB", mode, "sseparse"), find("b 1 MB", mode, "openai")
+        if sse and sse.best_s is not None:
+            verdict = "met" if sse.best_s < GOAL_B_S else "NOT met"
+            out.append(
+                f"(b) {mode}: sseparse 1 MB in {fmt_time(sse.best_s)} (CPU "
+                f"{fmt_time(sse.best_cpu_s)}; goal < {GOAL_B_S:g} s): {verdict}"
+            )
+        if sse and oai and oai.speedup is not None:
+            verdict = "met" if oai.speedup >= GOAL_B else "NOT met"
+            est = " (openai estimated)" if oai.best_s is None else ""
+            out.append(
+                f"(b) {mode}: openai 1 MB / sseparse 1 MB = {oai.speedup:,.0f}x"
+                f"{est} (goal >= {GOAL_B:g}x): {verdict}"
+            )
+    for row in linear:
+        verdict = "linear" if row["time_ratio"] < 1.5 * row["chunks_ratio"] else "NOT"
+        out.append(
+            f"(c) ({row['workload']}): {row['chunks_ratio']:.1f}x the chunks, "
+            f"{row['time_ratio']:.2f}x the time (CPU {row['cpu_time_ratio']:.2f}x): "
+            f"{verdict}"
+        )
+    return out
+
+
+# --------------------------------------------------------------------------- #
+# main
+# --------------------------------------------------------------------------- #
+
+
+@dataclass
+class Config:
+    n_tokens: int
+    tool_sizes: tuple[str, ...]
+    repeat: int
+    linear_text: tuple[int, int]  # chunks: N, 16N
+    linear_tool: tuple[int, int]  # argument characters: N, 16N
+
+
+FULL = Config(
+    n_tokens=20_000,
+    tool_sizes=("10 KB", "100 KB", "300 KB", "1 MB"),
+    repeat=5,
+    linear_text=(1_250, 20_000),
+    linear_tool=(62_500, 1_000_000),
+)
+QUICK = Config(
+    n_tokens=2_000,
+    tool_sizes=("10 KB", "100 KB"),
+    repeat=1,
+    linear_text=(125, 2_000),
+    linear_tool=(6_250, 100_000),
+)
+
+
+def warm_up(impls: Sequence[Impl]) -> None:
+    """One untimed run of each implementation: imports, caches, first calls."""
+    small = [text_workload("warm-up a", 50), tool_workload("warm-up b", "", 1_000)]
+    for impl in impls:
+        for work in small:
+            for mode in MODES:
+                verify(impl, work, mode, impl.run(work, mode))
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0] if __doc__ else "")
+    p.add_argument("--quick", action="store_true", help="small smoke run")
+    p.add_argument("--json", metavar="PATH", help="also write every figure as JSON")
+    p.add_argument("--repeat", type=int, help="best of N [5; 1 with --quick]")
+    p.add_argument(
+        "--only",
+        action="append",
+        choices=[i.name for i in IMPLS],
+        help="run only this implementation (repeatable)",
+    )
+    p.add_argument("--workloads", default="abc", help="subset of 'abc' [abc]")
+    p.add_argument(
+        "--modes",
+        nargs="+",
+        choices=MODES,
+        default=list(MODES),
+        help="inputs: each library's own SSE decoder over the reads, and/or "
+        "pre-decoded events for both [both]",
+    )
+    p.add_argument(
+        "--sizes",
+        nargs="+",
+        choices=list(TOOL_SIZES),
+        help="argument sizes for (b) [10 KB 100 KB 300 KB 1 MB]",
+    )
+    p.add_argument(
+        "--peer-limit",
+        type=float,
+        default=PEER_LIMIT_S,
+        help="estimate instead of running openai above this many seconds [120]",
+    )
+    p.add_argument("--gc", action="store_true", help="keep the GC on while timing")
+    return p.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    cfg = QUICK if args.quick else FULL
+    repeat = args.repeat if args.repeat is not None else cfg.repeat
+    if repeat < 1:
+        raise SystemExit("--repeat must be at least 1")
+    impls, notes = available(args.only)
+    for note in notes:
+        progress(f"note: {note}")
+    if not impls:
+        raise SystemExit("no implementation available")
+    labels = [s for s in TOOL_SIZES if s in (args.sizes or cfg.tool_sizes)]
+    info = machine_info()
+    started = time.perf_counter()
+
+    progress("building workloads ...")
+    warm_up(impls)
+    workloads: list[Workload] = []
+    if "a" in args.workloads:
+        workloads.append(text_workload("a", cfg.n_tokens))
+    if "b" in args.workloads:
+        workloads += [
+            tool_workload(f"b {label}", label, TOOL_SIZES[label]) for label in labels
+        ]
+
+    results: list[Result] = []
+    for mode in args.modes:
+        measured: dict[str, list[tuple[int, float]]] = {}  # openai (b) points
+        for work in workloads:
+            skip: dict[str, tuple[float, str]] = {}
+            if work.kind == "tool" and any(i.name == "openai" for i in impls):
+                points = measured.get("openai", [])
+                if points:
+                    est, how = estimate(points, work.chunks)
+                    if est > args.peer_limit:
+                        skip["openai"] = (est, how)
+            progress(
+                f"({work.key}) {mode}: {work.nbytes:,} B, {work.chunks:,} chunks, "
+                f"best of {repeat}"
+                + (f"; openai estimated at {skip['openai'][0]:.0f} s" if skip else "")
+            )
+            for r in measure(impls, work, mode, repeat, args.gc, skip):
+                results.append(r)
+                if r.implementation == "openai" and r.best_s and work.kind == "tool":
+                    measured.setdefault("openai", []).append((r.chunks, r.best_s))
+                progress(
+                    f"    {r.implementation:<9} {fmt_time(r.seconds):>12}"
+                    f"  (CPU {fmt_time(r.best_cpu_s)})"
+                    + ("  estimate" if r.best_s is None else "")
+                )
+
+    linear: list[dict[str, Any]] = []
+    if "c" in args.workloads and any(i.name == "sseparse" for i in impls):
+        rounds = max(repeat, 3)
+        pairs = [
+            (
+                text_workload("c a/16", cfg.linear_text[0]),
+                text_workload("c a", cfg.linear_text[1]),
+            ),
+            (
+                tool_workload("c b/16", "N", cfg.linear_tool[0]),
+                tool_workload("c b", "16 N", cfg.linear_tool[1]),
+            ),
+        ]
+        for small, large in pairs:
+            progress(f"({large.key}): {small.chunks:,} vs {large.chunks:,} chunks")
+            row = linear_check(small, large, rounds, args.gc)
+            linear.append(row)
+            progress(
+                f"    {fmt_time(row['small_s'])} vs {fmt_time(row['large_s'])}: "
+                f"ratio {row['time_ratio']:.2f} (CPU {row['cpu_time_ratio']:.2f})"
+            )
+
+    info["load_average_end"] = load_average()
+    info["wall_seconds"] = round(time.perf_counter() - started, 1)
+    versions = {
+        name: version_of(name) for name in ("sseparse", "openai", "pydantic", "jiter")
+    }
+    print(
+        f"## sseparse LLM accumulation benchmark — {info['date']}, {info['python']}, "
+        f"{info['platform']}, {info['nproc']} CPU(s), {info['cpu']}\n"
+    )
+    print(
+        "Versions: "
+        + ", ".join(f"{k} {v}" for k, v in versions.items())
+        + f". Best of {repeat} ({'GC on' if args.gc else 'GC off'} in timed runs); "
+        f"load average {info['load_average_start']} (start), "
+        f"{info['load_average_end']} (end); run took {info['wall_seconds']} s.\n"
+    )
+    for note in notes:
+        print(f"- {note}")
+    if results:
+        print(results_table(results) + "\n")
+        print(
+            "chunks/s from the wall-clock time; ratios > 1: sseparse faster; "
+            "~: openai not run, estimated from the smaller sizes.\n"
+        )
+        for w in workloads:
+            print(f"- ({w.key}) {w.title}; {w.nbytes:,} B in {READ_SIZE} B reads")
+        print()
+        if len(labels) > 1 and "b" in args.workloads:
+            print("Growth of (b): time ratio between consecutive sizes\n")
+            print(growth_table(results, labels) + "\n")
+        estimates = [r for r in results if r.best_s is None]
+        for r in estimates:
+            print(
+                f"- ({r.workload}) {r.mode} {r.implementation}: not run, estimated "
+                f"{fmt_time(r.estimate_s)} ({r.estimate_how})"
+            )
+        if estimates:
+            print()
+    if linear:
+        print("Linear growth of sseparse (pre-decoded events, interleaved runs)\n")
+        print(linear_table(linear) + "\n")
+    print("Goals:\n")
+    for line in goals(results, linear):
+        print(f"- {line}")
+    if args.json:
+        payload = {
+            "machine": info,
+            "versions": versions,
+            "config": {
+                **asdict(cfg),
+                "repeat": repeat,
+                "modes": args.modes,
+                "tool_sizes": labels,
+                "read_size": READ_SIZE,
+                "delta_chars": DELTA_CHARS,
+                "gc_in_timed_runs": bool(args.gc),
+                "peer_limit_s": args.peer_limit,
+                "seed": SEED,
+            },
+            "results": [{**asdict(r), "chunks_per_s": r.chunks_per_s} for r in results],
+            "linear": linear,
+            "goals": goals(results, linear),
+            "notes": notes,
+        }
+        Path(args.json).write_text(json.dumps(payload, indent=2) + "\n", "utf-8")
+        progress(f"wrote {args.json}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
