@@ -52,8 +52,6 @@ import argparse
 import gc
 import json
 import math
-import os
-import platform
 import random
 import sys
 import time
@@ -104,7 +102,11 @@ def _ensure_paths() -> None:
 _ensure_paths()
 
 # siblings: benchmarks/ is on sys.path (see _ensure_paths)
-from bench_jsonstream import build_document  # noqa: E402
+from bench_jsonstream import (  # noqa: E402
+    build_document,
+    load_average,
+    machine_info,
+)
 from bench_sse import build_chat_stream  # noqa: E402
 
 
@@ -655,41 +657,6 @@ def progress(message: str) -> None:
 # --------------------------------------------------------------------------- #
 # environment and reporting
 # --------------------------------------------------------------------------- #
-
-
-def cpu_model() -> str:
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as fh:
-            for line in fh:
-                key, _, value = line.partition(":")
-                if key.strip() in ("model name", "Model", "Hardware"):
-                    return value.strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
-
-
-def load_average() -> str:
-    try:
-        return " ".join(f"{x:.2f}" for x in os.getloadavg())
-    except OSError:
-        return "unknown"
-
-
-def machine_info() -> dict[str, Any]:
-    try:
-        ncpu = len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        ncpu = os.cpu_count() or 0
-    return {
-        "date": time.strftime("%Y-%m-%d", time.gmtime()),
-        "python": f"{platform.python_implementation()} {platform.python_version()}",
-        "nproc": ncpu,
-        "machine": platform.machine(),
-        "cpu": cpu_model(),
-        "platform": platform.platform(),
-        "load_average_start": load_average(),
-    }
 
 
 def fmt_rate(value: float | None) -> str:

@@ -27,10 +27,10 @@ from __future__ import annotations
 
 import importlib
 import json
-import random
 import sys
 from typing import Any
 
+from _support import seeded_chunks
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -39,29 +39,12 @@ from sseparse.jsonstream import JSONStreamParser, ParserState
 from sseparse.testing import json_texts
 from sseparse.testing import same_json as same
 
-# Delta sizes the derived splits are made of: 0 makes an empty piece.
-_SIZES = (0, 1, 1, 1, 2, 3, 5, 8, 64, 1460)
-
 
 def _text(data: bytes) -> str:
     try:
         return data.decode("utf-8", "surrogatepass")
     except UnicodeDecodeError:
         return data.decode("utf-8", "replace")
-
-
-def _pieces(text: str, seed: bytes) -> list[str]:
-    """Cut *text* into deltas whose sizes are chosen by *seed*."""
-    rng = random.Random(seed)
-    pieces = []
-    position = 0
-    while position < len(text):
-        size = rng.choice(_SIZES)
-        pieces.append(text[position : position + size])
-        position += size
-    if rng.random() < 0.5:
-        pieces.append("")
-    return pieces
 
 
 def _refuses(parser: JSONStreamParser) -> bool:
@@ -136,7 +119,7 @@ def fuzz_one_input(data: bytes) -> None:
     """
     text = _text(data)
     whole = _run([text])
-    runs = [whole, _run(_pieces(text, data[:8]))]
+    runs = [whole, _run(seeded_chunks(text, data[:8]))]
     if len(text) <= 4096:
         runs.append(_run(list(text)))
     signatures = {_signature(run) for run in runs}
@@ -161,7 +144,7 @@ def fuzz_one_input(data: bytes) -> None:
         max_json_number_chars=1 + first // 16,
         max_json_chars=1 + first * 4,
     )
-    small = _run(_pieces(text, data[-8:]), limits)
+    small = _run(seeded_chunks(text, data[-8:]), limits)
     if small[0] == "ok":
         assert same(small[1], value)
 

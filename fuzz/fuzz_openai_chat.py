@@ -40,14 +40,13 @@ from __future__ import annotations
 import contextlib
 import importlib
 import json
-import random
 import sys
 import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import attrs
-from _atheris_support import instrument_sseparse
+from _support import instrument_sseparse, seeded_chunks
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
@@ -97,8 +96,6 @@ FEED_ERRORS = (InvalidChunk, StreamError, LimitExceeded)
 FINISH_ERRORS = (LengthFinishReasonError, ContentFilterFinishReasonError)
 VIEW_ERRORS = (JSONStreamError, LimitExceeded)
 
-# Read sizes the derived chunkings are made of: 0 makes an empty read.
-_SIZES = (0, 1, 1, 1, 2, 3, 5, 8, 64, 1460)
 
 _STRICT_TOOL = {
     "type": "function",
@@ -128,20 +125,6 @@ def options_from(byte: int) -> dict[str, Any]:
             max_stream_items=1 + (byte >> 4) % 8,
         )
     return options
-
-
-def _chunks(data: bytes, seed: bytes) -> list[bytes]:
-    """Cut *data* into reads whose sizes are chosen by *seed*."""
-    rng = random.Random(seed)
-    chunks = []
-    position = 0
-    while position < len(data):
-        size = rng.choice(_SIZES)
-        chunks.append(data[position : position + size])
-        position += size
-    if rng.random() < 0.5:
-        chunks.append(b"")
-    return chunks
 
 
 # --------------------------------------------------------------------------- #
@@ -460,7 +443,7 @@ def fuzz_one_input(data: bytes) -> None:
     """
     options = options_from(data[0] if data else 0)
     whole = run_bytes([data], options, views=True)
-    pieces = run_bytes(_chunks(data, data[:8]), options, views=False)
+    pieces = run_bytes(seeded_chunks(data, data[:8]), options, views=False)
     assert pieces == whole
 
 

@@ -17,11 +17,10 @@ Run with atheris (``python fuzz/fuzz_sse.py -atheris_runs=100000``) or under pyt
 from __future__ import annotations
 
 import importlib
-import random
 import sys
 from typing import TYPE_CHECKING, Any
 
-from _atheris_support import instrument_sseparse
+from _support import instrument_sseparse, seeded_chunks
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -41,23 +40,6 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
 Item = ServerSentEvent | Comment
-
-# Read sizes the derived chunkings are made of: 0 makes an empty chunk.
-_SIZES = (0, 1, 1, 1, 2, 3, 5, 8, 64, 1460)
-
-
-def _chunks(data: bytes, seed: bytes) -> list[bytes]:
-    """Cut *data* into reads whose sizes are chosen by *seed*."""
-    rng = random.Random(seed)
-    chunks = []
-    position = 0
-    while position < len(data):
-        size = rng.choice(_SIZES)
-        chunks.append(data[position : position + size])
-        position += size
-    if rng.random() < 0.5:
-        chunks.append(b"")
-    return chunks
 
 
 Outcome = tuple[list[Item], str, int | None, bool, str]
@@ -123,7 +105,7 @@ def fuzz_one_input(data: bytes) -> None:
         data: the fuzzer's input: the first byte picks small limits, the first
             eight seed the chunking; all of it is the stream.
     """
-    chunks = _chunks(data, data[:8])
+    chunks = seeded_chunks(data, data[:8])
     whole = _decode([data])
     assert _decode(chunks) == whole
     if len(data) <= 4096:
@@ -139,7 +121,7 @@ def fuzz_one_input(data: bytes) -> None:
     again = _decode([body])
     assert again[0] == items
     assert not again[3]
-    assert _decode(_chunks(body, data[-8:]))[0] == items
+    assert _decode(seeded_chunks(body, data[-8:]))[0] == items
 
     # Small limits: only LimitExceeded, and it sticks.
     first = data[0] if data else 0

@@ -1,12 +1,31 @@
-"""What the atheris entry points of the fuzz targets share."""
+"""What the fuzz targets share: seeded chunkings and atheris instrumentation."""
 
 from __future__ import annotations
 
 import inspect
+import random
 import sys
-from typing import Any
+from typing import Any, TypeVar
 
-__all__ = ["instrument_sseparse"]
+__all__ = ["instrument_sseparse", "seeded_chunks"]
+
+_Cut = TypeVar("_Cut", bytes, str)
+# Piece sizes the derived chunkings are made of: 0 makes an empty piece.
+_SIZES = (0, 1, 1, 1, 2, 3, 5, 8, 64, 1460)
+
+
+def seeded_chunks(data: _Cut, seed: bytes) -> list[_Cut]:
+    """Cut *data* (bytes or text) into pieces whose sizes *seed* chooses."""
+    rng = random.Random(seed)
+    chunks = []
+    position = 0
+    while position < len(data):
+        size = rng.choice(_SIZES)
+        chunks.append(data[position : position + size])
+        position += size
+    if rng.random() < 0.5:
+        chunks.append(data[:0])
+    return chunks
 
 
 def instrument_sseparse(atheris: Any) -> None:
