@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import importlib
 import inspect
 import random
 import sys
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-__all__ = ["instrument_sseparse", "seeded_chunks"]
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+__all__ = ["instrument_sseparse", "run_atheris", "seeded_chunks"]
 
 _Cut = TypeVar("_Cut", bytes, str)
 # Piece sizes the derived chunkings are made of: 0 makes an empty piece.
@@ -47,3 +51,14 @@ def instrument_sseparse(atheris: Any) -> None:
                 member = getattr(member, "__func__", member)  # static/classmethod
                 if inspect.isfunction(member):
                     atheris.instrument_func(member)
+
+
+def run_atheris(target: Callable[[bytes], None]) -> None:
+    """Fuzz *target* under atheris, with sseparse instrumented for coverage."""
+    try:
+        atheris = importlib.import_module("atheris")  # untyped
+    except ImportError:
+        sys.exit("atheris is not installed: pip install atheris")
+    instrument_sseparse(atheris)
+    atheris.Setup(sys.argv, target)
+    atheris.Fuzz()

@@ -25,12 +25,10 @@ pytest (``pytest fuzz/fuzz_jsonstream.py``, hypothesis tests); see
 
 from __future__ import annotations
 
-import importlib
 import json
-import sys
 from typing import Any
 
-from _support import seeded_chunks
+from _support import run_atheris, seeded_chunks
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -174,13 +172,7 @@ def test_fuzz_jsonstream_near_json(data: bytes) -> None:
 
 def main() -> None:
     """Run the target under atheris, with sseparse instrumented for coverage."""
-    try:
-        atheris = importlib.import_module("atheris")  # untyped
-    except ImportError:
-        sys.exit("atheris is not installed: pip install atheris")
-    atheris.instrument_all()
-    atheris.Setup(sys.argv, fuzz_one_input)
-    atheris.Fuzz()
+    run_atheris(fuzz_one_input)
 
 
 if __name__ == "__main__":

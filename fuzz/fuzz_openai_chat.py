@@ -38,7 +38,6 @@ under pytest (``pytest fuzz/fuzz_openai_chat.py``); see ``fuzz/README.md``.
 from __future__ import annotations
 
 import contextlib
-import importlib
 import json
 import sys
 import warnings
@@ -46,7 +45,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import attrs
-from _support import instrument_sseparse, seeded_chunks
+from _support import run_atheris, seeded_chunks
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
@@ -790,13 +789,7 @@ def main() -> None:
     if len(sys.argv) == 3 and sys.argv[1] == "--make-corpus":
         make_corpus(sys.argv[2])
         return
-    try:
-        atheris = importlib.import_module("atheris")  # untyped
-    except ImportError:
-        sys.exit("atheris is not installed: pip install atheris")
-    instrument_sseparse(atheris)
-    atheris.Setup(sys.argv, fuzz_one_input)
-    atheris.Fuzz()
+    run_atheris(fuzz_one_input)
 
 
 if __name__ == "__main__":

@@ -16,11 +16,9 @@ Run with atheris (``python fuzz/fuzz_sse.py -atheris_runs=100000``) or under pyt
 
 from __future__ import annotations
 
-import importlib
-import sys
 from typing import TYPE_CHECKING, Any
 
-from _support import instrument_sseparse, seeded_chunks
+from _support import run_atheris, seeded_chunks
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -145,13 +143,7 @@ def test_fuzz_sse_streams(data: bytes) -> None:
 
 def main() -> None:
     """Run the target under atheris, with sseparse instrumented for coverage."""
-    try:
-        atheris = importlib.import_module("atheris")  # untyped
-    except ImportError:
-        sys.exit("atheris is not installed: pip install atheris")
-    instrument_sseparse(atheris)
-    atheris.Setup(sys.argv, fuzz_one_input)
-    atheris.Fuzz()
+    run_atheris(fuzz_one_input)
 
 
 if __name__ == "__main__":
