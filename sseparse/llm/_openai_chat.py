@@ -247,7 +247,6 @@ class OpenAIChatAccumulator:
         self._text_chars = 0
         self._items = 0
         self._incomplete: list[tuple[int, int | None]] = []
-        self._events: list[StreamEvent] = []  # made by close(), for take_events()
 
     # -- public -------------------------------------------------------------------
 
@@ -402,11 +401,10 @@ class OpenAIChatAccumulator:
         return final
 
     def take_events(self) -> list[StreamEvent]:
-        """Events no :meth:`feed` returned (none for this protocol, kept for
-        symmetry with the other accumulators)."""
-        events = self._events
-        self._events = []
-        return events
+        """Events no :meth:`feed` returned: always none for this protocol, whose
+        ``close()`` makes no events (kept for symmetry with the accumulators
+        whose ``close()`` does)."""
+        return []
 
     # -- errors -------------------------------------------------------------------
 
