@@ -7,15 +7,21 @@ Bytes go in, events come out.  The layers are pure state machines: ``sse``
 from __future__ import annotations
 
 from sseparse.errors import (
+    BadContentEncoding,
+    BadContentType,
+    BadResponse,
+    BadStatus,
     ContentFilterFinishReasonError,
     IncompleteStream,
     InvalidChunk,
     JSONStreamError,
     LengthFinishReasonError,
     LimitExceeded,
+    MalformedResponse,
     ProtocolError,
     SseparseError,
     StreamError,
+    TruncatedBody,
     UnexpectedEvent,
     UsageError,
 )
@@ -35,6 +41,10 @@ from sseparse.sse import (
 __version__ = "0.1.0"
 
 __all__ = [
+    "BadContentEncoding",
+    "BadContentType",
+    "BadResponse",
+    "BadStatus",
     "Comment",
     "ContentFilterFinishReasonError",
     "DecoderState",
@@ -44,12 +54,14 @@ __all__ = [
     "LengthFinishReasonError",
     "LimitExceeded",
     "Limits",
+    "MalformedResponse",
     "ProtocolError",
     "SSEDecoder",
     "SSEEncoder",
     "ServerSentEvent",
     "SseparseError",
     "StreamError",
+    "TruncatedBody",
     "UnexpectedEvent",
     "UsageError",
     "__version__",

@@ -15,15 +15,21 @@ import json
 from typing import Any
 
 __all__ = [
+    "BadContentEncoding",
+    "BadContentType",
+    "BadResponse",
+    "BadStatus",
     "ContentFilterFinishReasonError",
     "IncompleteStream",
     "InvalidChunk",
     "JSONStreamError",
     "LengthFinishReasonError",
     "LimitExceeded",
+    "MalformedResponse",
     "ProtocolError",
     "SseparseError",
     "StreamError",
+    "TruncatedBody",
     "UnexpectedEvent",
     "UsageError",
     "excerpt",
@@ -56,7 +62,15 @@ class UsageError(SseparseError):
 
 
 class ProtocolError(SseparseError):
-    """The peer sent something that breaks the protocol or a configured limit."""
+    """The peer sent something that breaks the protocol or a configured limit.
+
+    Attributes:
+        items: what the failing ``feed()`` / ``close()`` call completed before
+            the error, in order (events decoded from the same chunk ahead of the
+            bad bytes), so that nothing is lost; empty for most errors.
+    """
+
+    items: tuple[Any, ...] = ()
 
 
 class LimitExceeded(ProtocolError):
@@ -202,3 +216,161 @@ class ContentFilterFinishReasonError(ProtocolError):
     def __init__(self, message: str, *, snapshot: Any = None) -> None:
         self.snapshot = snapshot
         super().__init__(message)
+
+
+# -- HTTP (raised by sseparse.transport) ------------------------------------------
+
+
+class BadResponse(ProtocolError):
+    """The HTTP response is not an event stream, so there is nothing to decode.
+
+    The connection reads the start of the body before raising, because LLM APIs
+    put their error JSON there.
+
+    Attributes:
+        status: the HTTP status code.
+        reason: the reason phrase as sent.
+        headers: the response headers, names lowercased, in order.
+        content_type: the ``Content-Type`` value, or ``None`` when absent.
+        body: the start of the body (decompressed when the encoding is known), at
+            most ``Limits.max_error_body_bytes``.
+        body_truncated: whether the body went on past what ``body`` holds.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int,
+        reason: str,
+        headers: tuple[tuple[str, str], ...],
+        body: bytes,
+        body_truncated: bool,
+    ) -> None:
+        self.status = status
+        self.reason = reason
+        self.headers = headers
+        self.body = body
+        self.body_truncated = body_truncated
+        types = [value for name, value in headers if name == "content-type"]
+        self.content_type = types[-1] if types else None
+        super().__init__(message)
+
+    def json(self) -> Any:
+        """Parse :attr:`body` as JSON (e.g. an API's error object).
+
+        Raises:
+            ValueError: the body is not (complete) JSON.
+        """
+        return json.loads(self.body)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (
+            _rebuild_bad_response,
+            (
+                type(self),
+                self.args[0],
+                self.status,
+                self.reason,
+                self.headers,
+                self.body,
+                self.body_truncated,
+            ),
+        )
+
+
+def _rebuild_bad_response(
+    cls: type[BadResponse],
+    message: str,
+    status: int,
+    reason: str,
+    headers: tuple[tuple[str, str], ...],
+    body: bytes,
+    body_truncated: bool,
+) -> BadResponse:
+    return cls(
+        message,
+        status=status,
+        reason=reason,
+        headers=headers,
+        body=body,
+        body_truncated=body_truncated,
+    )
+
+
+class BadStatus(BadResponse):
+    """The response status is not 2xx (an API error, a redirect, an upgrade)."""
+
+
+class BadContentType(BadResponse):
+    """A 2xx response whose ``Content-Type`` is not ``text/event-stream``."""
+
+
+class BadContentEncoding(BadResponse):
+    """The body is compressed with an encoding the connection cannot undo."""
+
+
+class MalformedResponse(ProtocolError):
+    """The response bytes are not valid HTTP/1.1, or its compressed body is corrupt.
+
+    When h11 rejected the bytes, its ``h11.RemoteProtocolError`` is the
+    ``__cause__``.
+
+    Attributes:
+        offset: response bytes received before the feed that failed.
+        detail: what h11 or zlib said.
+    """
+
+    def __init__(self, message: str, *, offset: int, detail: str) -> None:
+        self.offset = offset
+        self.detail = detail
+        super().__init__(message)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (
+            _rebuild_malformed,
+            (type(self), self.args[0], self.offset, self.detail),
+        )
+
+
+def _rebuild_malformed(
+    cls: type[MalformedResponse], message: str, offset: int, detail: str
+) -> MalformedResponse:
+    return cls(message, offset=offset, detail=detail)
+
+
+class TruncatedBody(ProtocolError):
+    """The peer closed the connection before the response was complete.
+
+    Raised for a close inside the response head, inside a chunk or its size
+    line, short of ``Content-Length``, or inside a compressed stream.
+
+    Attributes:
+        received: body bytes received (as sent, before decompression).
+        expected: the ``Content-Length``, when the response had one.
+        detail: where the response was cut.
+    """
+
+    def __init__(
+        self, message: str, *, received: int, expected: int | None, detail: str
+    ) -> None:
+        self.received = received
+        self.expected = expected
+        self.detail = detail
+        super().__init__(message)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (
+            _rebuild_truncated,
+            (type(self), self.args[0], self.received, self.expected, self.detail),
+        )
+
+
+def _rebuild_truncated(
+    cls: type[TruncatedBody],
+    message: str,
+    received: int,
+    expected: int | None,
+    detail: str,
+) -> TruncatedBody:
+    return cls(message, received=received, expected=expected, detail=detail)

@@ -41,6 +41,16 @@ class Limits:
             refusals, reasoning, tool-call arguments, all choices together).
         max_stream_items: choices, tool calls, content parts and logprob
             entries one LLM accumulator keeps.
+        max_header_bytes: bytes of one HTTP response head (status line and
+            headers) in ``sseparse.transport``; it also bounds how much of an
+            incomplete chunk-size line or trailer is buffered (a chunk-size
+            line that arrives whole within one read is not measured).
+        max_error_body_bytes: bytes of a rejected response's body kept for its
+            error (``BadResponse.body``); the rest is not read.
+        max_inflate_ratio: how many times its compressed size a gzip/deflate
+            body may grow to (counted over the whole body, after a first MiB
+            that is always allowed).  Event streams compress 5-30 times; a
+            decompression bomb 1000 times or more.
     """
 
     max_line_bytes: int = attrs.field(default=16 * _MIB, validator=_positive)
@@ -52,6 +62,9 @@ class Limits:
     max_json_chars: int = attrs.field(default=256 * _MIB, validator=_positive)
     max_text_chars: int = attrs.field(default=256 * _MIB, validator=_positive)
     max_stream_items: int = attrs.field(default=1_000_000, validator=_positive)
+    max_header_bytes: int = attrs.field(default=64 * 1024, validator=_positive)
+    max_error_body_bytes: int = attrs.field(default=64 * 1024, validator=_positive)
+    max_inflate_ratio: int = attrs.field(default=100, validator=_positive)
 
 
 DEFAULT_LIMITS = Limits()

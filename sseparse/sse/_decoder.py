@@ -81,6 +81,10 @@ class SSEDecoder(Generic[_T]):
     Args:
         limits: bounds on the line and event buffers (defaults: :class:`Limits`).
         comments: also return :class:`Comment` items, in stream order.
+        last_event_id: the last event ID to start from.  A reconnecting client
+            passes the one it sent as ``Last-Event-ID``, so events without an
+            ``id`` field keep it, as browsers do (they seed the new stream's
+            parser with the event source's last event ID string).
 
     Example:
         >>> decoder = SSEDecoder()
@@ -96,6 +100,7 @@ class SSEDecoder(Generic[_T]):
         *,
         limits: Limits | None = None,
         comments: Literal[False] = False,
+        last_event_id: str = "",
     ) -> None: ...
 
     @overload
@@ -104,9 +109,18 @@ class SSEDecoder(Generic[_T]):
         *,
         limits: Limits | None = None,
         comments: Literal[True],
+        last_event_id: str = "",
     ) -> None: ...
 
-    def __init__(self, *, limits: Limits | None = None, comments: bool = False) -> None:
+    def __init__(
+        self,
+        *,
+        limits: Limits | None = None,
+        comments: bool = False,
+        last_event_id: str = "",
+    ) -> None:
+        if "\0" in last_event_id:
+            raise UsageError("a last event ID cannot contain U+0000")
         self._limits = DEFAULT_LIMITS if limits is None else limits
         self._max_line = self._limits.max_line_bytes
         self._max_event = self._limits.max_event_chars
@@ -121,11 +135,11 @@ class SSEDecoder(Generic[_T]):
         self._data: list[str] = []
         self._data_chars = 0
         self._event_type = ""
-        self._id_buffer = ""
+        self._id_buffer = last_event_id
         self._block_retry: int | None = None
         self._block_open = False  # a field line was read since the last blank line
         # the event source's state
-        self._last_event_id = ""
+        self._last_event_id = last_event_id
         self._retry: int | None = None
 
     # -- public read-only state -------------------------------------------------
@@ -297,11 +311,14 @@ class SSEDecoder(Generic[_T]):
             text = data[:end].decode("utf-8", "replace")
             if end > self._max_line:
                 self._check_line_sizes(memoryview(data)[:end])
+        out = self._process(text)
         if end < len(data):
             partial += memoryview(data)[end:]
             if len(partial) > self._max_line:
-                raise self._line_too_long(len(partial))
-        return self._process(text)
+                exc = self._line_too_long(len(partial))
+                exc.items = tuple(out)
+                raise exc
+        return out
 
     def _end_long_line(self, data: bytes) -> list[_T]:
         """A long partial line ends in *data*: decode it from the buffer alone.
@@ -322,14 +339,30 @@ class SSEDecoder(Generic[_T]):
         partial.clear()
         rest = data[first + 1 :]
         if rest:
-            out += self._frame(rest)
+            try:
+                out += self._frame(rest)
+            except LimitExceeded as exc:
+                exc.items = tuple(out) + exc.items
+                raise
         return out
 
     def _check_line_sizes(self, block: bytearray | memoryview) -> None:
-        """Slow path: complete lines that together are longer than one may be."""
-        longest = max(map(len, bytes(block).split(b"\n")))
-        if longest > self._max_line:
-            raise self._line_too_long(longest)
+        """Slow path: complete lines that together are longer than one may be.
+
+        The lines before a too-long one are processed first, so that the events
+        they complete travel on the error (``items``) instead of being lost.
+        """
+        raw = bytes(block)
+        start = 0
+        for line in raw.split(b"\n"):
+            if len(line) > self._max_line:
+                exc = self._line_too_long(len(line))
+                if start:
+                    exc.items = tuple(
+                        self._process(raw[:start].decode("utf-8", "replace"))
+                    )
+                raise exc
+            start += len(line) + 1
 
     def _line_too_long(self, observed: int) -> LimitExceeded:
         return LimitExceeded(
@@ -360,6 +393,14 @@ class SSEDecoder(Generic[_T]):
         so a fast event after a dispatch needs none of them.
         """
         out: list[_T] = []
+        try:
+            self._process_into(text, out)
+        except LimitExceeded as exc:
+            exc.items = tuple(out) + exc.items
+            raise
+        return out
+
+    def _process_into(self, text: str, out: list[_T]) -> None:
         pieces = text.split(_JOIN)
         first = pieces[0]
         if len(pieces) == 1:  # the whole text, ending with LF
@@ -371,7 +412,7 @@ class SSEDecoder(Generic[_T]):
                 self._event(first[6:-2], out)
             else:
                 self._lines(first[:-1].split("\n"), out)
-            return out
+            return
         # the first piece is followed by the end of its line and a blank line
         if not self._block_open and first[:6] == "data: " and "\n" not in first:
             self._event(first[6:], out)
@@ -393,7 +434,6 @@ class SSEDecoder(Generic[_T]):
             self._event(last[:-2], out)
         else:
             self._lines(("data: " + last[:-1]).split("\n"), out)
-        return out
 
     def _event(self, value: str, out: list[_T]) -> None:
         """Dispatch a one-line ``data`` block read on a clean state."""

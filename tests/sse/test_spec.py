@@ -1484,3 +1484,80 @@ def test_repr_of_an_event_with_a_huge_retry() -> None:
     text = repr(event)
     assert text.startswith("ServerSentEvent(event='message', data='x', id='', ")
     assert f"retry={event.retry:#x})" in text
+
+
+# -- a seeded last event ID (a reconnecting client's) ------------------------------
+
+
+@pytest.mark.parametrize(
+    ("stream", "expected_ids", "last_event_id"),
+    [
+        # Events without an id keep the seed, as browsers keep it across reconnects.
+        (b"data: a\n\ndata: b\n\n", ["7", "7"], "7"),
+        # A new id replaces it; an empty id resets it.
+        (b"data: a\n\nid: 8\ndata: b\n\nid\ndata: c\n\n", ["7", "8", ""], ""),
+        # An id with U+0000 is ignored: the seed stays.
+        (b"id: 9\x00\ndata: a\n\n", ["7"], "7"),
+        # A blank line alone changes nothing.
+        (b"\n\n", [], "7"),
+    ],
+)
+def test_seeded_last_event_id(
+    stream: bytes, expected_ids: list[str], last_event_id: str
+) -> None:
+    """``last_event_id=`` starts the stream from a known ID for every chunking."""
+    for size in (1, 2, len(stream)):
+        decoder = SSEDecoder(last_event_id="7")
+        assert decoder.last_event_id == "7"
+        events = [
+            e
+            for i in range(0, len(stream), size)
+            for e in decoder.feed(stream[i : i + size])
+        ]
+        events += decoder.close()
+        assert [e.id for e in events] == expected_ids
+        assert decoder.last_event_id == last_event_id
+
+
+def test_seeded_last_event_id_rejects_nul() -> None:
+    """A seed holding U+0000 could never have come from a stream: refused."""
+    with pytest.raises(UsageError, match="U\\+0000"):
+        SSEDecoder(last_event_id="a\x00b")
+
+
+# -- nothing lost on a limit error --------------------------------------------------
+
+_SMALL = Limits(max_line_bytes=24, max_event_chars=12)
+
+
+@pytest.mark.parametrize(
+    ("stream", "limit", "before"),
+    [
+        # An event too big, after two good ones.
+        (b"data: a\n\ndata: b\n\ndata: 0123456789abcdef\n\n", "max_event_chars", "ab"),
+        # A complete line too long, after good events.
+        (
+            b"data: a\n\ndata: b\n\n" + b"x" * 40 + b"\ndata: c\n\n",
+            "max_line_bytes",
+            "ab",
+        ),
+        # An unterminated line too long, after a good event.
+        (b"data: a\n\n" + b"y" * 40, "max_line_bytes", "a"),
+        # Event data grown over several lines.
+        (b"data: a\n\ndata: 12345\ndata: 67890\ndata: x\n\n", "max_event_chars", "a"),
+    ],
+)
+@pytest.mark.parametrize("size", [1, 2, 5, 1000])
+def test_limit_error_carries_the_events_before_it(
+    stream: bytes, limit: str, before: str, size: int
+) -> None:
+    """Events completed before the bad bytes come out, by feed() or on the error."""
+    decoder = SSEDecoder(limits=_SMALL)
+    got: list[str] = []
+    with pytest.raises(LimitExceeded) as info:  # noqa: PT012 - feeds until it raises
+        for i in range(0, len(stream), size):
+            got += [e.data for e in decoder.feed(stream[i : i + size])]
+    assert info.value.limit == limit
+    got += [e.data for e in info.value.items]
+    assert "".join(got) == before
+    assert decoder.state is DecoderState.ERROR
