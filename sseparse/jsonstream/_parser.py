@@ -8,6 +8,18 @@ index for an array), so nesting depth costs no interpreter stack and is bounded
 by ``Limits.max_json_depth``.  ``_state`` says what may come next; one handler
 per state consumes as much of the delta as it can and returns where it stopped.
 
+Two shortcuts carry most deltas (the step handlers, in ``_steps``, stay the
+reference for every other case, every error and every limit):
+
+* ``feed()`` takes a delta wholly inside an open string in place: plain text is
+  appended as it is; text with escapes (and an escape cut by the last delta,
+  held in ``_carry``, in front of it) is decoded by one ``scanstring`` call.
+* Without events, the states between values (``VALUE`` ... ``COMMA_OR_END``)
+  all go to ``_on_structure``: one loop, state and tree in locals, that takes
+  space, punctuation, whole names, plain strings, numbers and literals, and
+  starts a plain string, name, number or literal cut by the end of the delta.
+  Whatever it does not know, it hands to the step handler of its state.
+
 Values are built in place: a container is inserted into its parent the moment it
 opens, a string the moment its opening quote arrives (its decoded text kept as a
 list of fragments), a number or literal once the character after it (or
@@ -22,7 +34,7 @@ and column.  A parser that raised stays failed.
 
 Cost: each character is looked at by a constant number of C-level scans (regexes
 for runs of plain string characters, whitespace and number characters) and the
-Python loop runs once per token, not per character.  A snapshot costs the length
+Python loops run once per token, not per character.  A snapshot costs the length
 of the open string plus the depth of the tree.  Total work is linear in the input.
 """
 
@@ -116,6 +128,13 @@ _LITERAL_BY_START = {word[0]: word for word in _LITERALS if word[0] != "-"}
 _PLAIN_STRING = re.compile(r'"([^"\\\x00-\x1f]*)"').match
 _KEY_REST = re.compile(r'([^"\\\x00-\x1f]*)"[ \t\n\r]*(:[ \t\n\r]*)?').match
 _MEMBER = re.compile(r'[ \t\n\r]*"([^"\\\x00-\x1f]*)"[ \t\n\r]*:[ \t\n\r]*').match
+# After an opening quote: plain string text and, if it is there, the closing quote
+# (group 2); for a name, also the colon after it (group 3).  They always match.
+_STRING_REST = cast("_Matcher", re.compile(r'([^"\\\x00-\x1f]*)(")?').match)
+_NAME_REST = cast(
+    "_Matcher",
+    re.compile(r'([^"\\\x00-\x1f]*)(?:(")[ \t\n\r]*(:[ \t\n\r]*)?)?').match,
+)
 # A string's text up to its closing quote, a lone final backslash, or a \\u escape
 # with fewer than four hex digits (cut by the end of the delta, or invalid).
 _SPAN = cast(
@@ -225,7 +244,10 @@ class JSONStreamParser:
         self._num_state: str | None = "start"  # None: reading the literal _word
         self._word = ""
         self._events: list[JSONEvent] | None = [] if events else None
-        self._handlers: dict[ParserState, Callable[[str, int], int]] = {
+        # One handler per state, each taking one step; without events, the
+        # states between values all go to _on_structure, which takes the common
+        # tokens in one loop and leaves the rest to these.
+        self._steps: dict[ParserState, Callable[[str, int], int]] = {
             _VALUE: self._on_value,
             _VALUE_OR_END: self._on_value_or_end,
             _KEY_OR_END: self._on_key_or_end,
@@ -237,6 +259,17 @@ class JSONStreamParser:
             _TOKEN: self._on_token,
             _DONE: self._on_done,
         }
+        self._handlers = dict(self._steps)
+        if not events:
+            for state in (
+                _VALUE,
+                _VALUE_OR_END,
+                _KEY_OR_END,
+                _KEY,
+                _COLON,
+                _COMMA_OR_END,
+            ):
+                self._handlers[state] = self._on_structure
 
     # -- public -------------------------------------------------------------------
 
@@ -270,8 +303,9 @@ class JSONStreamParser:
             UsageError: *text* is not a str, or the parser is closed or failed.
         """
         state = self._state
-        if state is _STRING and type(text) is str and not self._carry:
-            if "\\" not in text:
+        if state is _STRING and type(text) is str:
+            carry = self._carry
+            if not carry and "\\" not in text:
                 if '"' in text:
                     pass  # the string ends here: the general path
                 elif text.isprintable():  # no control character (and so no LF)
@@ -293,27 +327,47 @@ class JSONStreamParser:
                             return [StringDelta(path=self._slot_path(), delta=text)]
                     return []
             else:
-                # Inside a string, with escapes: decode all but an escape cut by
-                # the end of the delta, which waits in _carry.
-                n = len(text)
-                limit = n
-                cut = text.rfind("\\")
-                if cut >= n - 5 and _CUT_ESCAPE(text, cut) and _unescaped(text, cut):
-                    limit = cut
+                # Inside a string, with escapes or after an escape cut by the last
+                # delta: decode the held text and the delta, all but an escape cut
+                # by the end of the delta, which waits in _carry.
+                raw = carry + text if carry else text
+                limit = len(raw)
+                if "\\" in raw[-5:]:
+                    cut = raw.rfind("\\")
+                    if (
+                        cut == limit - 1
+                        or (raw[cut + 1] == "u" and _CUT_ESCAPE(raw, cut))
+                    ) and _unescaped(raw, cut):
+                        limit = cut
                 try:
-                    body, end = _scanstring(text[:limit] + '"', 0)
+                    body, end = _scanstring(raw[:limit] + '"', 0)
                 except ValueError:
                     pass  # bad text: the general path says where
                 else:
                     if end > limit:  # else the string ends here: the general path
                         if (
                             "\ud800" <= body[-1:] <= "\udbff"
-                            and text[limit - 1] != body[-1]
+                            and raw[limit - 1] != body[-1]
                         ):
                             # a high surrogate escape: it waits for its low half
                             body = body[:-1]
                             limit -= 6
-                        return self._string_delta(text, body, text[limit:])
+                        # _string_delta, inlined
+                        n = len(text)
+                        str_len = self._str_len + len(body)
+                        if (
+                            self._offset + n > self._max_total
+                            or str_len > self._max_string
+                        ):
+                            return self._string_delta(text, body, raw[limit:])
+                        self._offset += n
+                        self._carry = raw[limit:]
+                        if body:
+                            self._str_len = str_len
+                            self._frags.append(body)
+                            if self._events is not None:
+                                return [StringDelta(path=self._slot_path(), delta=body)]
+                        return []
         if state is _CLOSED or state is _ERROR:
             raise self._refusal("feed")
         if type(text) is not str:
@@ -589,6 +643,212 @@ class JSONStreamParser:
 
     # -- state handlers: each returns the position after what it consumed ---------
 
+    def _on_structure(self, text: str, pos: int) -> int:
+        """Take the tokens between values in one loop (without events).
+
+        The hot loop of the parser, with the state and the tree in locals: it
+        takes space, punctuation, property names, plain strings, and numbers and
+        literals ended in this delta, and starts a plain string, name, number or
+        literal cut by the end of the delta.  Anything else (an escape, a number
+        cut after its sign, point or exponent mark, an error, a limit reached,
+        the end of the top-level value) goes to the step handler of the state,
+        which knows every case and every message.
+        """
+        n = len(text)
+        stack = self._stack
+        keys = self._keys
+        key = self._key
+        state = self._state
+        value: Any
+        while pos < n:
+            char = text[pos]
+            if char in _WS_CHARS:
+                pos += 1
+                if pos < n and text[pos] in _WS_CHARS:
+                    pos = _WS(text, pos).end()
+                if pos == n:
+                    break
+                char = text[pos]
+            if state is _COMMA_OR_END:
+                top = stack[-1]
+                if char == ",":
+                    state = _KEY if type(top) is dict else _VALUE
+                elif char == ("}" if type(top) is dict else "]"):
+                    stack.pop()
+                    keys.pop()
+                    if not stack:
+                        state = _DONE
+                        pos += 1
+                        break
+                else:
+                    break
+                pos += 1
+            elif state is _VALUE or state is _VALUE_OR_END:
+                after = _COMMA_OR_END
+                if char == '"':
+                    match = _STRING_REST(text, pos + 1)
+                    value = match[1]
+                    if len(value) > self._max_string:
+                        break
+                    end = match.end()
+                    if match.lastindex != 2:
+                        if end < n:
+                            break  # an escape or a control character
+                        # a plain string cut by the end of the delta
+                        self._str_start = self._offset + pos
+                        self._str_len = len(value)
+                        self._frags = [value] if value else []
+                        value = ""
+                        after = _STRING
+                    pos = end
+                elif char in _NUMBER_START:
+                    number = _NUMBER_MATCH(text, pos)
+                    if number is None:
+                        break
+                    end = number.end()
+                    if end - pos > self._max_number:
+                        break
+                    if end == n:
+                        self._state = state
+                        self._key = key
+                        self._start_cut_number(number, pos)
+                        return n
+                    if text[end] in _TOKEN_SET:
+                        break
+                    if number.lastindex:  # a fraction or an exponent
+                        value = float(number[0])
+                    elif end - pos < 4000:  # int() refuses 4300+ digits
+                        value = int(number[0])
+                    else:
+                        break
+                    pos = end
+                elif char == "{":
+                    if len(stack) >= self._max_depth:
+                        break
+                    value = {}
+                    after = _KEY_OR_END
+                    pos += 1
+                elif char == "[":
+                    if len(stack) >= self._max_depth:
+                        break
+                    value = []
+                    after = _VALUE_OR_END
+                    pos += 1
+                elif char in _LITERAL_BY_START:
+                    word = _LITERAL_BY_START[char]
+                    end = pos + len(word)
+                    if end >= n:
+                        piece = text[pos:]
+                        if not word.startswith(piece) or n - pos > self._max_number:
+                            break
+                        self._state = state
+                        self._key = key
+                        self._start_cut_literal(word, piece, pos)
+                        return n
+                    if not text.startswith(word, pos) or text[end] in _TOKEN_SET:
+                        break
+                    value = _LITERALS[word]
+                    pos = end
+                elif char == "]" and state is _VALUE_OR_END:
+                    stack.pop()
+                    keys.pop()
+                    pos += 1
+                    if not stack:
+                        state = _DONE
+                        break
+                    state = _COMMA_OR_END
+                    continue
+                else:
+                    break
+                # _place, inlined
+                if stack:
+                    top = stack[-1]
+                    if type(top) is dict:
+                        top[key] = value
+                        keys[-1] = key
+                    else:
+                        keys[-1] = len(top)
+                        top.append(value)  # type: ignore[union-attr]
+                elif after is _COMMA_OR_END:
+                    self._root = value
+                    state = _DONE
+                    break
+                else:
+                    self._root = value
+                if after is _KEY_OR_END or after is _VALUE_OR_END:
+                    stack.append(value)
+                    keys.append(None)
+                elif after is _STRING:
+                    state = after
+                    break
+                state = after
+            elif state is _KEY or state is _KEY_OR_END:
+                if char == '"':
+                    match = _NAME_REST(text, pos + 1)
+                    name = match[1]
+                    if len(name) > self._max_string:
+                        break
+                    index = match.lastindex
+                    if index == 3:
+                        state = _VALUE
+                    elif index == 2:
+                        state = _COLON
+                    elif match.end() < n:
+                        break  # an escape or a control character
+                    else:
+                        # a plain name cut by the end of the delta
+                        self._str_start = self._offset + pos
+                        self._str_len = len(name)
+                        self._frags = [name] if name else []
+                        state = _KEY_STRING
+                        pos = n
+                        break
+                    key = name
+                    pos = match.end()
+                elif char == "}" and state is _KEY_OR_END:
+                    stack.pop()
+                    keys.pop()
+                    pos += 1
+                    if not stack:
+                        state = _DONE
+                        break
+                    state = _COMMA_OR_END
+                else:
+                    break
+            elif state is _COLON and char == ":":
+                state = _VALUE
+                pos += 1
+            else:
+                break
+        self._state = state
+        self._key = key
+        if pos < n:
+            return self._steps[state](text, pos)
+        return pos
+
+    def _start_cut_literal(self, word: str, piece: str, pos: int) -> None:
+        """Begin a literal, *piece* of *word* at *pos*, that the delta ends."""
+        self._state = _TOKEN
+        self._tok_parts = [piece]
+        self._tok_len = len(piece)
+        self._tok_start = self._offset + pos
+        self._num_state = None
+        self._word = word
+
+    def _start_cut_number(self, match: re.Match[str], pos: int) -> None:
+        """Begin a number that *match* (at *pos*) found cut by the end of the delta."""
+        self._state = _TOKEN
+        self._tok_parts = [match[0]]
+        self._tok_len = match.end() - pos
+        self._tok_start = self._offset + pos
+        if match[2]:
+            self._num_state = "exp_digits"
+        elif match[1]:
+            self._num_state = "frac"
+        else:
+            zero = match[0] == "0" or match[0] == "-0"
+            self._num_state = "zero" if zero else "int"
+
     def _on_value(self, text: str, pos: int) -> int:
         if text[pos] in _WS_CHARS:
             pos = _WS(text, pos).end()
@@ -640,17 +900,7 @@ class JSONStreamParser:
                     end = match.end()
                     if end == len(text) and end - pos <= self._max_number:
                         # A number cut by the end of the delta: more may follow.
-                        self._state = _TOKEN
-                        self._tok_parts = [match[0]]
-                        self._tok_len = end - pos
-                        self._tok_start = self._offset + pos
-                        if match[2]:
-                            self._num_state = "exp_digits"
-                        elif match[1]:
-                            self._num_state = "frac"
-                        else:
-                            zero = match[0] == "0" or match[0] == "-0"
-                            self._num_state = "zero" if zero else "int"
+                        self._start_cut_number(match, pos)
                         return end
                     if (
                         end < len(text)
@@ -769,7 +1019,8 @@ class JSONStreamParser:
     def _on_string(self, text: str, pos: int) -> int:
         """Read string text up to its closing quote or the end of the delta.
 
-        The span up to the quote is decoded by the standard library's C
+        Plain text (no escape) is taken by one regex match; otherwise the span
+        up to the quote is decoded by the standard library's C
         ``scanstring``; only a cut escape (``\\``, ``\\u12``) or a high
         surrogate escape whose low half may follow is held back, raw, in
         ``_carry`` and put in front of the next delta.
@@ -777,6 +1028,13 @@ class JSONStreamParser:
         n = len(text)
         carry = self._carry
         if not carry:
+            # Plain text up to the closing quote or the end of the delta: one
+            # regex match.
+            match = _STRING_REST(text, pos)
+            closed = match.lastindex == 2
+            end = match.end()
+            if closed or end == n:
+                return self._string_piece(match[1], closed, text, end)
             # One call of the C scanner over the rest of the delta (or up to an
             # escape cut by its end, which waits in _carry) and a closing quote
             # of ours.  It decodes escapes and finds the real closing quote, if
@@ -853,7 +1111,7 @@ class JSONStreamParser:
         if self._state is _KEY_STRING:
             self._key = value
             self._state = _COLON
-            return self._on_colon(text, end) if end < len(text) else end
+            return end
         stack = self._stack
         if stack:
             stack[-1][self._keys[-1]] = value
@@ -970,12 +1228,15 @@ class JSONStreamParser:
             )
         parts = self._tok_parts
         state = self._num_state
-        run = _DIGIT_RUN.get(state) if state is not None else None
-        if run is not None and piece.isdigit() and piece.isascii():
-            state = run  # the common piece: more digits (no loop per digit)
-            piece_chars = ""
+        piece_chars = piece
+        if state is None:
+            if self._word.startswith(piece, self._tok_len - len(piece)):
+                piece_chars = ""  # the literal goes on as it must (no loop)
         else:
-            piece_chars = piece
+            run = _DIGIT_RUN.get(state)
+            if run is not None and piece.isdigit() and piece.isascii():
+                state = run  # the common piece: more digits (no loop per digit)
+                piece_chars = ""
         for index, char in enumerate(piece_chars):
             if state is None:  # a literal: compare with the word it must be
                 word = self._word
