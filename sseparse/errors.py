@@ -54,7 +54,25 @@ def excerpt(text: str | bytes, limit: int = _EXCERPT_CHARS) -> str:
 
 
 class SseparseError(Exception):
-    """The root of every exception sseparse raises on purpose."""
+    """The root of every exception sseparse raises on purpose.
+
+    Every one pickles with all its attributes (for multiprocessing and
+    logging handlers): the exception is rebuilt from its ``args`` and
+    ``__dict__`` without calling ``__init__``, whose keyword-only arguments
+    the default protocol could not pass.
+    """
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild, (type(self), self.args, self.__dict__))
+
+
+def _rebuild(
+    cls: type[SseparseError], args: tuple[Any, ...], state: dict[str, Any]
+) -> SseparseError:
+    error = cls.__new__(cls)
+    error.args = args
+    error.__dict__.update(state)
+    return error
 
 
 class UsageError(SseparseError):
@@ -92,18 +110,6 @@ class LimitExceeded(ProtocolError):
             f"{what} exceeds Limits.{limit}={maximum}: {observed} seen so far"
         )
 
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (
-            _rebuild_limit_error,
-            (type(self), self.limit, self.maximum, self.observed, self.what),
-        )
-
-
-def _rebuild_limit_error(
-    cls: type[LimitExceeded], limit: str, maximum: int, observed: int, what: str
-) -> LimitExceeded:
-    return cls(limit, maximum=maximum, observed=observed, what=what)
-
 
 class JSONStreamError(ProtocolError, json.JSONDecodeError):
     """Text fed to a JSON parser is not valid JSON.
@@ -123,18 +129,6 @@ class JSONStreamError(ProtocolError, json.JSONDecodeError):
         self.pos = pos
         self.lineno = lineno
         self.colno = colno
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (
-            _rebuild_json_error,
-            (type(self), self.msg, self.doc, self.pos, self.lineno, self.colno),
-        )
-
-
-def _rebuild_json_error(
-    cls: type[JSONStreamError], msg: str, doc: str, pos: int, lineno: int, colno: int
-) -> JSONStreamError:
-    return cls(msg, doc=doc, pos=pos, lineno=lineno, colno=colno)
 
 
 class UnexpectedEvent(ProtocolError):
@@ -158,22 +152,6 @@ class InvalidChunk(ProtocolError):
         self.field = field
         self.data = data
         super().__init__(message)
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (
-            _rebuild_invalid_chunk,
-            (type(self), self.args[0], self.chunk_index, self.field, self.data),
-        )
-
-
-def _rebuild_invalid_chunk(
-    cls: type[InvalidChunk],
-    message: str,
-    chunk_index: int,
-    field: str | None,
-    data: str,
-) -> InvalidChunk:
-    return cls(message, chunk_index=chunk_index, field=field, data=data)
 
 
 class IncompleteStream(ProtocolError):
@@ -264,39 +242,6 @@ class BadResponse(ProtocolError):
         """
         return json.loads(self.body)
 
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (
-            _rebuild_bad_response,
-            (
-                type(self),
-                self.args[0],
-                self.status,
-                self.reason,
-                self.headers,
-                self.body,
-                self.body_truncated,
-            ),
-        )
-
-
-def _rebuild_bad_response(
-    cls: type[BadResponse],
-    message: str,
-    status: int,
-    reason: str,
-    headers: tuple[tuple[str, str], ...],
-    body: bytes,
-    body_truncated: bool,
-) -> BadResponse:
-    return cls(
-        message,
-        status=status,
-        reason=reason,
-        headers=headers,
-        body=body,
-        body_truncated=body_truncated,
-    )
-
 
 class BadStatus(BadResponse):
     """The response status is not 2xx (an API error, a redirect, an upgrade)."""
@@ -326,18 +271,6 @@ class MalformedResponse(ProtocolError):
         self.detail = detail
         super().__init__(message)
 
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (
-            _rebuild_malformed,
-            (type(self), self.args[0], self.offset, self.detail),
-        )
-
-
-def _rebuild_malformed(
-    cls: type[MalformedResponse], message: str, offset: int, detail: str
-) -> MalformedResponse:
-    return cls(message, offset=offset, detail=detail)
-
 
 class TruncatedBody(ProtocolError):
     """The peer closed the connection before the response was complete.
@@ -358,19 +291,3 @@ class TruncatedBody(ProtocolError):
         self.expected = expected
         self.detail = detail
         super().__init__(message)
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (
-            _rebuild_truncated,
-            (type(self), self.args[0], self.received, self.expected, self.detail),
-        )
-
-
-def _rebuild_truncated(
-    cls: type[TruncatedBody],
-    message: str,
-    received: int,
-    expected: int | None,
-    detail: str,
-) -> TruncatedBody:
-    return cls(message, received=received, expected=expected, detail=detail)

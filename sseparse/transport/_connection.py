@@ -211,6 +211,7 @@ class EventStreamConnection(Generic[_T]):
         self._body_received = 0
         self._inflated = 0
         self._heads_size = 0  # bytes of the response heads read so far
+        self._first_byte = 0  # the response's first byte
         self._closed = False
 
     # -- public read-only state -------------------------------------------------
@@ -275,6 +276,8 @@ class EventStreamConnection(Generic[_T]):
         if not data:
             return []
         offset = self._received
+        if not offset:
+            self._first_byte = data[0]
         self._received += len(data)
         out: list[_T | object] = []
         try:
@@ -561,7 +564,7 @@ class EventStreamConnection(Generic[_T]):
             )
         if not isinstance(exc, h11.RemoteProtocolError):
             return exc
-        if self._state_was_rejecting() and at_eof:
+        if self._rejection is not None and at_eof:
             return self._rejected(truncated=True)
         if exc.error_status_hint == 431:
             return LimitExceeded(
@@ -572,14 +575,25 @@ class EventStreamConnection(Generic[_T]):
             )
         if at_eof:
             return self._truncated(str(exc))
+        if self._response is None and self._first_byte >= 0x21:
+            # h11 reads a head only once it is complete, and bounds it only
+            # while incomplete: in byte-sized feeds a head whose last byte comes
+            # after max_header_bytes are buffered fails the bound first.  Say the
+            # same when the head arrived in one piece, whatever the feeding.
+            # (A first byte below 0x21 h11 rejects on arrival, in any feeding.)
+            size = self._received - len(self._h11.trailing_data[0]) - self._heads_size
+            if size - 1 > self._limits.max_header_bytes:
+                return LimitExceeded(
+                    "max_header_bytes",
+                    maximum=self._limits.max_header_bytes,
+                    observed=size,
+                    what="the response head",
+                )
         return MalformedResponse(
             f"malformed HTTP response (in the bytes fed from offset {offset}): {exc}",
             offset=offset,
             detail=str(exc),
         )
-
-    def _state_was_rejecting(self) -> bool:
-        return self._rejection is not None and self._response is not None
 
     def _truncated(self, detail: str) -> TruncatedBody:
         expected = None

@@ -185,13 +185,12 @@ def _fetch(
                             break
             except (OSError, ProtocolError) as exc:
                 error = exc
-            if isinstance(error, ProtocolError):
-                yield from _events(list(error.items))  # completed before the error
-            decision = machine.connection_lost(error)
-            if isinstance(decision, GiveUp) or not reconnect:
+            carried, wait = _lost(machine, error, reconnect)
+            yield from carried
+            if wait is None:
                 _finish(error)
                 return
-            time.sleep(decision.delay)
+            time.sleep(wait)
     finally:
         machine.cancel()
 
@@ -208,6 +207,18 @@ def _open_socket(
     except BaseException:
         sock.close()
         raise
+
+
+def _lost(
+    machine: Reconnector[Any], error: BaseException | None, reconnect: bool
+) -> tuple[list[ServerSentEvent | Comment], float | None]:
+    """A connection ended: the events its error carries, and the seconds to wait
+    before the next attempt (``None``: the loop ends)."""
+    carried = _events(list(error.items)) if isinstance(error, ProtocolError) else []
+    decision = machine.connection_lost(error)
+    if isinstance(decision, GiveUp) or not reconnect:
+        return carried, None
+    return carried, decision.delay
 
 
 def _finish(error: BaseException | None) -> None:
@@ -323,14 +334,13 @@ async def afetch_events(
             finally:
                 if writer is not None:
                     writer.close()
-            if isinstance(error, ProtocolError):
-                for item in _events(list(error.items)):  # completed before the error
-                    yield item
-            decision = machine.connection_lost(error)
-            if isinstance(decision, GiveUp) or not reconnect:
+            carried, wait = _lost(machine, error, reconnect)
+            for item in carried:
+                yield item
+            if wait is None:
                 _finish(error)
                 return
-            await asyncio.sleep(decision.delay)
+            await asyncio.sleep(wait)
     finally:
         machine.cancel()
 
