@@ -26,6 +26,7 @@ from sseparse.errors import (
     UsageError,
 )
 from sseparse.limits import Limits
+from sseparse.llm.events import ChatStreamEvent
 from sseparse.sse import (
     Comment,
     DecoderState,
@@ -45,6 +46,7 @@ __all__ = [
     "BadContentType",
     "BadResponse",
     "BadStatus",
+    "ChatStreamEvent",
     "Comment",
     "ContentFilterFinishReasonError",
     "DecoderState",

@@ -11,6 +11,7 @@ from __future__ import annotations
 from sseparse.llm import events
 from sseparse.llm._openai_chat import AccumulatorState, OpenAIChatAccumulator
 from sseparse.llm.events import (
+    ChatStreamEvent,
     ChoiceFinished,
     ChunkReceived,
     ContentDelta,
@@ -34,6 +35,7 @@ from sseparse.llm.events import (
 
 __all__ = [
     "AccumulatorState",
+    "ChatStreamEvent",
     "ChoiceFinished",
     "ChunkReceived",
     "ContentDelta",

@@ -52,6 +52,7 @@ from sseparse.errors import (
 from sseparse.limits import DEFAULT_LIMITS, Limits
 from sseparse.llm._text import TextSlot
 from sseparse.llm.events import (
+    ChatStreamEvent,
     ChoiceFinished,
     ChunkReceived,
     ContentDelta,
@@ -65,7 +66,6 @@ from sseparse.llm.events import (
     RefusalDelta,
     RefusalDone,
     StreamDone,
-    StreamEvent,
     ToolCallArgumentsDelta,
     ToolCallArgumentsDone,
     ToolCallStarted,
@@ -263,7 +263,7 @@ class OpenAIChatAccumulator:
         """
         return tuple(self._incomplete)
 
-    def feed(self, event: ServerSentEvent | Comment) -> list[StreamEvent]:
+    def feed(self, event: ServerSentEvent | Comment) -> list[ChatStreamEvent]:
         """Consume one SSE event of the stream.
 
         ``data: [DONE]`` ends the stream; ``event: error`` raises; an event of
@@ -319,7 +319,7 @@ class OpenAIChatAccumulator:
             )
         return [UnknownEvent(event=event, data=body)]
 
-    def feed_chunk(self, payload: dict[str, Any]) -> list[StreamEvent]:
+    def feed_chunk(self, payload: dict[str, Any]) -> list[ChatStreamEvent]:
         """Consume one chunk that the caller already parsed from JSON.
 
         Raises:
@@ -400,7 +400,7 @@ class OpenAIChatAccumulator:
         self._state = _CLOSED
         return final
 
-    def take_events(self) -> list[StreamEvent]:
+    def take_events(self) -> list[ChatStreamEvent]:
         """Events no :meth:`feed` returned: always none for this protocol, whose
         ``close()`` makes no events (kept for symmetry with the accumulators
         whose ``close()`` does)."""
@@ -490,7 +490,7 @@ class OpenAIChatAccumulator:
 
     # -- chunks -------------------------------------------------------------------
 
-    def _chunk(self, payload: Any) -> list[StreamEvent]:
+    def _chunk(self, payload: Any) -> list[ChatStreamEvent]:
         if type(payload) is not dict:
             return self._invalid("the chunk", "a JSON object", payload)
         error = payload.get("error")
@@ -511,8 +511,8 @@ class OpenAIChatAccumulator:
         self._chunks += 1
         return events
 
-    def _merge_chunk(self, payload: dict[str, Any]) -> list[StreamEvent]:
-        events: list[StreamEvent] = [ChunkReceived(chunk=payload)]
+    def _merge_chunk(self, payload: dict[str, Any]) -> list[ChatStreamEvent]:
+        events: list[ChatStreamEvent] = [ChunkReceived(chunk=payload)]
         out = self._out
         choices: Any = None
         for key, value in payload.items():
@@ -558,7 +558,9 @@ class OpenAIChatAccumulator:
             listed.append(choice.out)
         return choice
 
-    def _merge_choice(self, raw: Any, position: int, events: list[StreamEvent]) -> None:
+    def _merge_choice(
+        self, raw: Any, position: int, events: list[ChatStreamEvent]
+    ) -> None:
         where: Path = ("choices", position)
         if type(raw) is not dict:
             self._invalid(where, "an object", raw)
@@ -605,7 +607,7 @@ class OpenAIChatAccumulator:
         choice: _Choice,
         delta: dict[str, Any],
         where: Path,
-        events: list[StreamEvent],
+        events: list[ChatStreamEvent],
     ) -> None:
         index: int = choice.out["index"]
         message = choice.message
@@ -691,7 +693,7 @@ class OpenAIChatAccumulator:
                 self._merge_other(message, key, value, (*where, "delta", key))
 
     def _content_text(
-        self, choice: _Choice, index: int, text: str, events: list[StreamEvent]
+        self, choice: _Choice, index: int, text: str, events: list[ChatStreamEvent]
     ) -> None:
         if not text:
             if choice.message["content"] is None:
@@ -716,7 +718,7 @@ class OpenAIChatAccumulator:
         index: int,
         parts: list[Any],
         where: Path,
-        events: list[StreamEvent],
+        events: list[ChatStreamEvent],
     ) -> None:
         for position, part in enumerate(parts):
             if type(part) is not dict:
@@ -775,7 +777,7 @@ class OpenAIChatAccumulator:
         index: int,
         entry: Any,
         where: Path,
-        events: list[StreamEvent],
+        events: list[ChatStreamEvent],
     ) -> None:
         if type(entry) is not dict:
             self._invalid(where, "an object", entry)
@@ -825,7 +827,7 @@ class OpenAIChatAccumulator:
         tool_index: int,
         entry: dict[str, Any],
         function: dict[str, Any] | None,
-        events: list[StreamEvent],
+        events: list[ChatStreamEvent],
     ) -> _ToolCall:
         self._count_items(1)
         out: dict[str, Any] = {
@@ -864,7 +866,7 @@ class OpenAIChatAccumulator:
         call: _ToolCall,
         function: dict[str, Any],
         where: Path,
-        events: list[StreamEvent],
+        events: list[ChatStreamEvent],
     ) -> None:
         target = call.function
         for key, value in function.items():
@@ -898,7 +900,7 @@ class OpenAIChatAccumulator:
         index: int,
         value: Any,
         where: Path,
-        events: list[StreamEvent],
+        events: list[ChatStreamEvent],
     ) -> None:
         if type(value) is not dict:
             self._invalid(where, "an object", value)
@@ -924,7 +926,7 @@ class OpenAIChatAccumulator:
     # -- other fields -------------------------------------------------------------
 
     def _merge_logprobs(
-        self, choice: _Choice, value: Any, where: Path, events: list[StreamEvent]
+        self, choice: _Choice, value: Any, where: Path, events: list[ChatStreamEvent]
     ) -> None:
         if type(value) is not dict:
             self._invalid((*where, "logprobs"), "an object", value)
@@ -1041,7 +1043,7 @@ class OpenAIChatAccumulator:
     # -- the end ------------------------------------------------------------------
 
     def _finish_choice(
-        self, choice: _Choice, index: int, reason: Any, events: list[StreamEvent]
+        self, choice: _Choice, index: int, reason: Any, events: list[ChatStreamEvent]
     ) -> None:
         """The done events of one choice, each field once."""
         for key, slot in choice.reasoning.items():
@@ -1098,8 +1100,8 @@ class OpenAIChatAccumulator:
                 )
             )
 
-    def _end_marker(self) -> list[StreamEvent]:
-        events: list[StreamEvent] = []
+    def _end_marker(self) -> list[ChatStreamEvent]:
+        events: list[ChatStreamEvent] = []
         for index in sorted(self._choices):
             choice = self._choices[index]
             if not choice.finished:

@@ -12,11 +12,37 @@ A view read late (after later deltas of the same field arrived) still shows
 the value as of its own event.  A parsed value is the JSON parser's live tree,
 which later deltas extend in place (that is what keeps it O(delta)): read it
 when its event arrives, and ``copy.deepcopy`` it to keep it as it was.
+
+Typing: each class's ``type`` is a ``ClassVar`` of one ``Literal`` string (a
+class constant, so not an ``__init__`` argument), and an accumulator's
+``feed()`` returns a list of a union of the classes it emits
+(:data:`ChatStreamEvent` for Chat Completions).  A type checker narrows that
+union on ``event.type == "content.delta"``, on ``match event.type`` and on
+``isinstance``, so ``event.delta`` type-checks in the branch.
+
+Equality and hashing: events compare by value and are unhashable, all alike.
+
+* ``==`` holds between two events of the same class whose public fields are
+  equal (``dict``, ``list`` and ``Any`` fields by their own ``==``).  What backs
+  the lazy views (the accumulator's text slot and the position in it) takes no
+  part: an event is the fact it states, so two runs of one stream give equal
+  event lists, and a delta equals another with the same text at the same place.
+* ``hash(event)`` raises ``TypeError: unhashable type: 'ContentDelta'``, and
+  ``isinstance(event, collections.abc.Hashable)`` is ``False``, as for ``list``
+  and ``dict``.  ``frozen`` means the attributes cannot be rebound, not that
+  the values are immutable: many events hold the wire's own dicts and lists
+  (``chunk``, ``usage``, logprobs, unknown data, ids of any JSON type) and views
+  over state the accumulator keeps extending.  A value hash would work for some
+  events and raise for others depending on what the provider sent (a
+  ``ContentDelta`` but not a ``ChunkReceived``), or change while the event sits
+  in a set; an identity hash would break ``a == b`` implies
+  ``hash(a) == hash(b)``.  To key by event, use ``id(event)`` or the fields you
+  need, e.g. ``(event.type, event.choice_index)``.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeAlias
 
 import attrs
 
@@ -25,6 +51,7 @@ if TYPE_CHECKING:
     from sseparse.sse import ServerSentEvent
 
 __all__ = [
+    "ChatStreamEvent",
     "ChoiceFinished",
     "ChunkReceived",
     "ContentDelta",
@@ -47,26 +74,31 @@ __all__ = [
 ]
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, unsafe_hash=False)
 class StreamEvent:
-    """The base of every event; ``type`` names the kind."""
+    """The base of every event; ``type`` names the kind.
+
+    Each subclass narrows ``type`` to its own ``Literal``; annotate with a
+    union such as :data:`ChatStreamEvent`, not with this base, to let a type
+    checker narrow on it.
+    """
 
     type: ClassVar[str] = "event"
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, unsafe_hash=False)
 class ChunkReceived(StreamEvent):
     """A chunk arrived (first event of each chunk); ``chunk`` is its payload."""
 
-    type: ClassVar[str] = "chunk"
+    type: ClassVar[Literal["chunk"]] = "chunk"
     chunk: dict[str, Any]
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, unsafe_hash=False)
 class ContentDelta(StreamEvent):
     """Text was added to a choice's message content."""
 
-    type: ClassVar[str] = "content.delta"
+    type: ClassVar[Literal["content.delta"]] = "content.delta"
     choice_index: int
     delta: str
     _slot: TextSlot = attrs.field(alias="slot", eq=False, repr=False)
@@ -91,11 +123,11 @@ class ContentDelta(StreamEvent):
         return self._slot.partial(self._end) if self._json else None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, unsafe_hash=False)
 class ContentDone(StreamEvent):
     """A choice's content is complete."""
 
-    type: ClassVar[str] = "content.done"
+    type: ClassVar[Literal["content.done"]] = "content.done"
     choice_index: int
     content: str
     _slot: TextSlot = attrs.field(alias="slot", eq=False, repr=False)
@@ -111,11 +143,11 @@ class ContentDone(StreamEvent):
         return self._slot.final() if self._json else None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, unsafe_hash=False)
 class RefusalDelta(StreamEvent):
     """Text was added to a choice's refusal."""
 
-    type: ClassVar[str] = "refusal.delta"
+    type: ClassVar[Literal["refusal.delta"]] = "refusal.delta"
     choice_index: int
     delta: str
     _slot: TextSlot = attrs.field(alias="slot", eq=False, repr=False)
@@ -127,20 +159,20 @@ class RefusalDelta(StreamEvent):
         return self._slot.prefix(self._end)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, unsafe_hash=False)
 class RefusalDone(StreamEvent):
     """A choice's refusal is complete."""
 
-    type: ClassVar[str] = "refusal.done"
+    type: ClassVar[Literal["refusal.done"]] = "refusal.done"
     choice_index: int
     refusal: str
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, unsafe_hash=False)
 class ReasoningDelta(StreamEvent):
     """Reasoning text was added (``field`` is its wire key, e.g. ``reasoning``)."""
 
-    type: ClassVar[str] = "reasoning.delta"
+    type: ClassVar[Literal["reasoning.delta"]] = "reasoning.delta"
     choice_index: int
     field: str
     delta: str
@@ -153,17 +185,17 @@ class ReasoningDelta(StreamEvent):
         return self._slot.prefix(self._end)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, unsafe_hash=False)
 class ReasoningDone(StreamEvent):
     """A choice's reasoning text (one wire field) is complete."""
 
-    type: ClassVar[str] = "reasoning.done"
+    type: ClassVar[Literal["reasoning.done"]] = "reasoning.done"
     choice_index: int
     field: str
     reasoning: str
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, unsafe_hash=False)
 class ToolCallStarted(StreamEvent):
     """The first fragment of a tool call arrived.
 
@@ -171,7 +203,7 @@ class ToolCallStarted(StreamEvent):
     are what that fragment carried (``None`` if it carried none).
     """
 
-    type: ClassVar[str] = "tool_call.started"
+    type: ClassVar[Literal["tool_call.started"]] = "tool_call.started"
     choice_index: int
     index: int | None
     id: Any
@@ -179,11 +211,13 @@ class ToolCallStarted(StreamEvent):
     call_type: str
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, unsafe_hash=False)
 class ToolCallArgumentsDelta(StreamEvent):
     """Text was added to a tool call's arguments."""
 
-    type: ClassVar[str] = "tool_calls.function.arguments.delta"
+    type: ClassVar[Literal["tool_calls.function.arguments.delta"]] = (
+        "tool_calls.function.arguments.delta"
+    )
     choice_index: int
     index: int | None
     id: Any
@@ -210,7 +244,7 @@ class ToolCallArgumentsDelta(StreamEvent):
         return self._slot.partial(self._end)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, unsafe_hash=False)
 class ToolCallArgumentsDone(StreamEvent):
     """A tool call is complete (its choice finished).
 
@@ -218,7 +252,9 @@ class ToolCallArgumentsDone(StreamEvent):
     they formed a whole JSON text: a preview, not a call to run.
     """
 
-    type: ClassVar[str] = "tool_calls.function.arguments.done"
+    type: ClassVar[Literal["tool_calls.function.arguments.done"]] = (
+        "tool_calls.function.arguments.done"
+    )
     choice_index: int
     index: int | None
     id: Any
@@ -238,11 +274,11 @@ class ToolCallArgumentsDone(StreamEvent):
         return self._slot.final()
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, unsafe_hash=False)
 class LogprobsContentDelta(StreamEvent):
     """Log probabilities arrived for content tokens."""
 
-    type: ClassVar[str] = "logprobs.content.delta"
+    type: ClassVar[Literal["logprobs.content.delta"]] = "logprobs.content.delta"
     choice_index: int
     content: list[Any]
     _all: list[Any] = attrs.field(alias="all", eq=False, repr=False)
@@ -254,20 +290,20 @@ class LogprobsContentDelta(StreamEvent):
         return self._all[: self._end]
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, unsafe_hash=False)
 class LogprobsContentDone(StreamEvent):
     """A choice's content log probabilities are complete."""
 
-    type: ClassVar[str] = "logprobs.content.done"
+    type: ClassVar[Literal["logprobs.content.done"]] = "logprobs.content.done"
     choice_index: int
     content: list[Any]
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, unsafe_hash=False)
 class LogprobsRefusalDelta(StreamEvent):
     """Log probabilities arrived for refusal tokens."""
 
-    type: ClassVar[str] = "logprobs.refusal.delta"
+    type: ClassVar[Literal["logprobs.refusal.delta"]] = "logprobs.refusal.delta"
     choice_index: int
     refusal: list[Any]
     _all: list[Any] = attrs.field(alias="all", eq=False, repr=False)
@@ -279,40 +315,40 @@ class LogprobsRefusalDelta(StreamEvent):
         return self._all[: self._end]
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, unsafe_hash=False)
 class LogprobsRefusalDone(StreamEvent):
     """A choice's refusal log probabilities are complete."""
 
-    type: ClassVar[str] = "logprobs.refusal.done"
+    type: ClassVar[Literal["logprobs.refusal.done"]] = "logprobs.refusal.done"
     choice_index: int
     refusal: list[Any]
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, unsafe_hash=False)
 class UsageUpdated(StreamEvent):
     """Token usage arrived; the latest one is the snapshot's ``usage``."""
 
-    type: ClassVar[str] = "usage"
+    type: ClassVar[Literal["usage"]] = "usage"
     usage: dict[str, Any]
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, unsafe_hash=False)
 class ChoiceFinished(StreamEvent):
     """A choice got its ``finish_reason`` (after its done events)."""
 
-    type: ClassVar[str] = "finish"
+    type: ClassVar[Literal["finish"]] = "finish"
     choice_index: int
     finish_reason: Any
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, unsafe_hash=False)
 class StreamDone(StreamEvent):
     """The stream's end marker arrived (``data: [DONE]``)."""
 
-    type: ClassVar[str] = "done"
+    type: ClassVar[Literal["done"]] = "done"
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, unsafe_hash=False)
 class UnknownEvent(StreamEvent):
     """An event the protocol does not define, passed through untouched.
 
@@ -320,6 +356,33 @@ class UnknownEvent(StreamEvent):
     JSON, else the raw text.
     """
 
-    type: ClassVar[str] = "unknown"
+    type: ClassVar[Literal["unknown"]] = "unknown"
     event: ServerSentEvent | None
     data: Any
+
+
+ChatStreamEvent: TypeAlias = (
+    ChunkReceived
+    | ContentDelta
+    | ContentDone
+    | RefusalDelta
+    | RefusalDone
+    | ReasoningDelta
+    | ReasoningDone
+    | ToolCallStarted
+    | ToolCallArgumentsDelta
+    | ToolCallArgumentsDone
+    | LogprobsContentDelta
+    | LogprobsContentDone
+    | LogprobsRefusalDelta
+    | LogprobsRefusalDone
+    | UsageUpdated
+    | ChoiceFinished
+    | StreamDone
+    | UnknownEvent
+)
+"""Every event :class:`~sseparse.llm.OpenAIChatAccumulator` emits.
+
+Narrow it on ``event.type`` or with ``isinstance``; at run time it is a real
+union, so ``isinstance(x, ChatStreamEvent)`` works too.
+"""
