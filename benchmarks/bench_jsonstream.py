@@ -31,7 +31,8 @@ D. growth: the time ratio between consecutive sizes (10x more text).  A linear
    parser shows ~10, one that re-parses each prefix ~100.
 
 Every implementation's final value is checked against ``json.loads(text)``.
-Times are the best of N runs (``time.perf_counter``), with the garbage collector
+Times are the best of N runs (``time.perf_counter``, or the process's CPU time
+with ``--cpu``, which a busy machine disturbs less), with the garbage collector
 off during each timed run unless ``--gc`` is given (C also reports a GC-on row).
 """
 
@@ -362,6 +363,11 @@ def available(impls: Sequence[Impl]) -> tuple[list[Impl], list[str]]:
 # --------------------------------------------------------------------------- #
 
 
+# The clock of A, B and D; ``--cpu`` swaps in the process's CPU time, which other
+# processes on a loaded machine disturb less than the wall clock.
+_clock: Callable[[], float] = time.perf_counter
+
+
 def _timed(fn: Callable[[], Any], number: int, use_gc: bool) -> tuple[float, Any]:
     gc.collect()
     was_enabled = gc.isenabled()
@@ -369,10 +375,10 @@ def _timed(fn: Callable[[], Any], number: int, use_gc: bool) -> tuple[float, Any
         gc.disable()
     try:
         result = None
-        start = time.perf_counter()
+        start = _clock()
         for _ in range(number):
             result = fn()
-        elapsed = time.perf_counter() - start
+        elapsed = _clock() - start
     finally:
         if was_enabled:
             gc.enable()
@@ -832,6 +838,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "--gc", action="store_true", help="keep the GC on in timed runs of A and B"
     )
     ap.add_argument(
+        "--cpu",
+        action="store_true",
+        help="time A, B and D with the process's CPU time instead of the wall clock",
+    )
+    ap.add_argument(
         "--profile",
         action="store_true",
         help="print a cProfile (top 15 by tottime) of sseparse's feed loop on the "
@@ -841,7 +852,10 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    global _clock  # one switch for every timed run
     args = parse_args(argv)
+    if args.cpu:
+        _clock = time.process_time
     ensure_sseparse_importable()
     labels = args.sizes or (list(QUICK_SIZES) if args.quick else list(SIZES))
     labels = [label for label in SIZES if label in labels]
@@ -861,6 +875,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "repeats": {label: repeats(label) for label in labels},
             "workloads": workloads,
             "gc_in_timed_runs": bool(args.gc),
+            "clock": "process_time" if args.cpu else "perf_counter",
             "delta_chars": [DELTA_MIN, DELTA_MAX],
             "seed": SEED,
             "versions": {
@@ -925,7 +940,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"{info['load_average_start']} (start), {info['load_average_end']} (end); "
         f"{versions}; best of N (N per size: "
         + ", ".join(f"{k} {v}" for k, v in report.config["repeats"].items())
-        + f"); GC {'on' if args.gc else 'off'} in timed runs; "
+        + f"); {'CPU time' if args.cpu else 'wall time'}; "
+        f"GC {'on' if args.gc else 'off'} in timed runs; "
         f"run took {info['wall_seconds']} s.\n"
     )
     for note in notes:

@@ -44,6 +44,7 @@ import enum
 import json
 import math
 import re
+import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, cast
 
@@ -535,9 +536,14 @@ class JSONStreamParser:
         pos: int,
         expected: str,
         cls: type[JSONStreamError] = JSONStreamError,
+        got: str | None = None,
     ) -> JSONStreamError:
-        """An error for *text[pos]* (absolute offset ``self._offset + pos``)."""
-        got = repr(text[pos]) if pos < len(text) else "end of input"
+        """An error for *text[pos]* (absolute offset ``self._offset + pos``).
+
+        *got* says what came instead of *expected*; by default, that character.
+        """
+        if got is None:
+            got = repr(text[pos]) if pos < len(text) else "end of input"
         where = self._offset + pos
         line = self._line + text.count("\n", 0, pos)
         if line == self._line:
@@ -717,10 +723,11 @@ class JSONStreamParser:
                         break
                     if number.lastindex:  # a fraction or an exponent
                         value = float(number[0])
-                    elif end - pos < 4000:  # int() refuses 4300+ digits
-                        value = int(number[0])
                     else:
-                        break
+                        try:
+                            value = int(number[0])
+                        except ValueError:  # past sys.get_int_max_str_digits()
+                            break  # _end_token says so
                     pos = end
                 elif char == "{":
                     if len(stack) >= self._max_depth:
@@ -911,8 +918,12 @@ class JSONStreamParser:
                         if match[1] or match[2]:
                             self._value_done(float(tok))
                             return end
-                        if end - pos < 4000:  # int() refuses 4300+ digits
-                            self._value_done(int(tok))
+                        try:
+                            value = int(tok)
+                        except ValueError:  # past sys.get_int_max_str_digits()
+                            pass  # _end_token says so
+                        else:
+                            self._value_done(value)
                             return end
             else:
                 word = _LITERAL_BY_START[char]
@@ -1277,11 +1288,29 @@ class JSONStreamParser:
         elif state == "int" or state == "zero":
             try:
                 value = int(tok)
-            except ValueError as exc:  # past sys.get_int_max_str_digits()
-                raise self._error_at(text, pos, f"a shorter integer ({exc})") from None
+            except ValueError:
+                raise self._int_too_long(text, pos, tok) from None
         else:
             value = float(tok)
         self._value_done(value)
+
+    def _int_too_long(self, text: str, pos: int, tok: str) -> JSONStreamError:
+        """The integer *tok*, ended at *text[pos]*, has too many digits for ``int``.
+
+        ``json.loads`` raises ``ValueError`` there too: ``int()`` refuses more
+        digits than ``sys.get_int_max_str_digits()`` allows, read now, when the
+        number ends, as ``json.loads`` reads it when it converts the number (a
+        fraction or an exponent would have made it a float, which has no limit).
+        """
+        limit = sys.get_int_max_str_digits()
+        digits = len(tok) - tok.startswith("-")
+        return self._error_at(
+            text,
+            pos,
+            f"an integer of at most {limit} digits (sys.get_int_max_str_digits())",
+            got=f"{digits} digits in the integer that starts at offset "
+            f"{self._tok_start}",
+        )
 
     def _token_error(self, text: str, pos: int, expected: str) -> JSONStreamError:
         if text:
