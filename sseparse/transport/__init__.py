@@ -9,6 +9,7 @@ WHATWG EventSource reconnection model as a pure machine; ``fetch_events`` and
 from __future__ import annotations
 
 from sseparse.transport._connection import (
+    ConnectionItem,
     ConnectionState,
     EventStreamConnection,
     ResponseStarted,
@@ -24,6 +25,7 @@ from sseparse.transport._reconnect import (
 from sseparse.transport._request import HeadersLike, Request
 
 __all__ = [
+    "ConnectionItem",
     "ConnectionState",
     "EventStreamConnection",
     "GiveUp",

@@ -12,21 +12,37 @@ h11's events into its own items:
 * ``AWAITING_RESPONSE``: h11 ``InformationalResponse`` (1xx) is skipped; the
   ``Response`` is checked (2xx status, ``text/event-stream``, a known
   ``Content-Encoding``) and emitted as :class:`ResponseStarted`.  A good one moves
-  to ``STREAMING`` (or, for 204 No Content, straight to ``ENDED``); a bad one
-  to ``REJECTING``.
+  to ``STREAMING``; a bad one to ``REJECTING``; a 204 No Content (which has no
+  body, whatever its headers say) straight to ``ENDED``, with its
+  :class:`StreamEnded` right after the :class:`ResponseStarted`.
 * ``STREAMING``: body bytes go through the :class:`Inflater` (when the body is
   compressed) into an :class:`~sseparse.SSEDecoder`, whose events are emitted in
   order.  The end of the body closes the decoder and emits :class:`StreamEnded`.
 * ``REJECTING``: the start of the body (at most ``Limits.max_error_body_bytes``)
   is kept; when it is complete, or the bound is reached, or the peer closes, the
   matching :class:`~sseparse.errors.BadResponse` is raised with it.
-* ``ENDED`` / ``ERROR``: terminal.  Any exception leaves ``ERROR``; later calls
-  raise ``UsageError``.
+* ``ENDED``: terminal, the body is complete (or ``close()`` ended a body
+  delimited by the close).  ``feed()`` raises ``UsageError``; ``close()`` returns
+  ``[]``, however often it is called, so a loop may call it in ``finally``.
+* ``ERROR``: terminal.  A :class:`~sseparse.errors.ProtocolError` (the peer's
+  bytes, a compressed body or a bound) leaves ``ERROR``; later calls raise
+  ``UsageError``.
+
+The states are the whole truth: there is no flag beside them.
 
 h11's errors become :class:`~sseparse.errors.MalformedResponse` (its error is
 the ``__cause__``), a too-long head becomes ``LimitExceeded("max_header_bytes")``,
 and an end of input before the framing is complete becomes
-:class:`~sseparse.errors.TruncatedBody`.
+:class:`~sseparse.errors.TruncatedBody`.  A translated error keeps what it was
+translated from as its ``__cause__`` (h11's error, or the decompressor's); an
+error raised as it is keeps its own.
+
+Anything that is not a ``ProtocolError`` is not the peer's fault and does not
+change the state: ``KeyboardInterrupt``, ``SystemExit``, ``MemoryError`` or a
+bug propagate as they are.  Such an interruption can stop a call part way
+through: the bytes of that call may have been taken in part, and the items they
+completed are then lost with the call (``last_event_id`` may already count
+them).  Do not feed an interrupted connection again: open a new one.
 
 Cost: h11's receive buffer keeps a scan cursor and trims consumed bytes, so
 every byte is looked at a constant number of times; body bytes are handed on
@@ -37,7 +53,7 @@ without copying more than h11 does.  Memory is bounded by ``max_header_bytes``
 from __future__ import annotations
 
 import enum
-from typing import TYPE_CHECKING, Generic, TypeVar, overload
+from typing import TYPE_CHECKING, Generic, TypeAlias, TypeVar, overload
 
 import attrs
 import h11
@@ -65,6 +81,7 @@ if TYPE_CHECKING:
     from sseparse.transport._request import Request
 
 __all__ = [
+    "ConnectionItem",
     "ConnectionState",
     "EventStreamConnection",
     "ResponseStarted",
@@ -119,6 +136,15 @@ class StreamEnded:
     truncated: bool
     last_event_id: str
     retry: int | None
+
+
+ConnectionItem: TypeAlias = ResponseStarted | _T | StreamEnded
+"""What :meth:`EventStreamConnection.feed` and ``close()`` return items of.
+
+Generic in the stream's items: ``ConnectionItem[ServerSentEvent]`` by default,
+``ConnectionItem[ServerSentEvent | Comment]`` with ``comments=True``.  Narrow
+with ``isinstance``.
+"""
 
 
 class ConnectionState(enum.Enum):
@@ -212,7 +238,6 @@ class EventStreamConnection(Generic[_T]):
         self._inflated = 0
         self._heads_size = 0  # bytes of the response heads read so far
         self._first_byte = 0  # the response's first byte
-        self._closed = False
 
     # -- public read-only state -------------------------------------------------
 
@@ -252,8 +277,15 @@ class EventStreamConnection(Generic[_T]):
 
     # -- feeding ----------------------------------------------------------------
 
-    def feed(self, data: bytes | bytearray | memoryview) -> list[_T | object]:
+    def feed(
+        self, data: bytes | bytearray | memoryview
+    ) -> list[ResponseStarted | _T | StreamEnded]:
         """Consume response bytes; return the items they complete.
+
+        Returns:
+            In stream order: the :class:`ResponseStarted` once the head is in,
+            the events (and comments) the bytes complete, and the
+            :class:`StreamEnded` once the body is.
 
         Raises:
             BadStatus: the status is not 2xx (raised once the start of the body
@@ -263,13 +295,12 @@ class EventStreamConnection(Generic[_T]):
             MalformedResponse: the bytes are not valid HTTP/1.1, or the
                 compressed body is corrupt.
             LimitExceeded: the head, or the event stream, passed a bound.
-            UsageError: the connection has ended, failed or been closed.
+            UsageError: the connection has ended or failed.
+
+        Anything else (``KeyboardInterrupt``, ...) propagates unchanged and
+        leaves the state alone; see the module's notes on interruptions.
         """
-        if (
-            self._state is ConnectionState.ENDED
-            or self._state is (ConnectionState.ERROR)
-            or self._closed
-        ):
+        if self._state is ConnectionState.ENDED or self._state is ConnectionState.ERROR:
             raise self._refusal("feed()")
         if not isinstance(data, (bytes, bytearray, memoryview)):
             raise UsageError(f"expected bytes, got {type(data).__name__}")
@@ -279,40 +310,48 @@ class EventStreamConnection(Generic[_T]):
         if not offset:
             self._first_byte = data[0]
         self._received += len(data)
-        out: list[_T | object] = []
+        out: list[ResponseStarted | _T | StreamEnded] = []
         try:
             self._h11.receive_data(bytes(data))
             self._pump(out)
-        except BaseException as exc:
+        except _FAILURES as exc:
             self._state = ConnectionState.ERROR
-            raise self._failed(exc, offset, out) from _cause(exc)
+            failure = self._failed(exc, offset, out)
+            if failure is exc:
+                raise
+            raise failure from _origin(exc)
         return out
 
-    def close(self) -> list[_T | object]:
+    def close(self) -> list[ResponseStarted | _T | StreamEnded]:
         """The peer closed the connection: finish the response.
 
         Returns:
             The last items: for a body delimited by the close, the end of the
-            stream.  ``[]`` when the stream had already ended.
+            stream.  ``[]`` when the stream had already ended (every time:
+            the state stays ``ENDED``).
 
         Raises:
             TruncatedBody: the head or the body's framing was not complete.
             BadResponse: a rejected response (with its body so far).
-            UsageError: called twice, or after the connection failed.
+            UsageError: after the connection failed.
         """
-        if self._closed or self._state is ConnectionState.ERROR:
+        if self._state is ConnectionState.ERROR:
             raise self._refusal("close()")
-        self._closed = True
         if self._state is ConnectionState.ENDED:
             return []
         offset = self._received
-        out: list[_T | object] = []
+        out: list[ResponseStarted | _T | StreamEnded] = []
         try:
             self._h11.receive_data(b"")
             self._pump(out)
-        except BaseException as exc:
+        except _FAILURES as exc:
             self._state = ConnectionState.ERROR
-            raise self._failed(exc, offset, out, at_eof=True) from _cause(exc)
+            failure = self._failed(exc, offset, out, at_eof=True)
+            if failure is exc:
+                raise
+            raise failure from _origin(exc)
+        # h11 ends every response at the end of input, or raises.
+        assert self._state is ConnectionState.ENDED, self._state
         return out
 
     # -- internals --------------------------------------------------------------
@@ -320,8 +359,6 @@ class EventStreamConnection(Generic[_T]):
     def _refusal(self, what: str) -> UsageError:
         if self._state is ConnectionState.ERROR:
             return UsageError(f"{what} on a connection that already failed")
-        if self._closed:
-            return UsageError(f"{what} after close()")
         return UsageError(f"{what} after the stream ended")
 
     def _build_request(self, request: Request, last_event_id: str) -> bytes:
@@ -357,12 +394,12 @@ class EventStreamConnection(Generic[_T]):
 
     def _failed(
         self,
-        exc: BaseException,
+        exc: Exception,
         offset: int,
-        out: list[_T | object],
+        out: list[ResponseStarted | _T | StreamEnded],
         *,
         at_eof: bool = False,
-    ) -> BaseException:
+    ) -> Exception:
         """The error to raise, carrying the items completed before it."""
         failure = self._translate(exc, offset, at_eof=at_eof)
         if isinstance(failure, ProtocolError):
@@ -370,7 +407,7 @@ class EventStreamConnection(Generic[_T]):
             failure.items = (*out, *before)
         return failure
 
-    def _pump(self, out: list[_T | object]) -> None:
+    def _pump(self, out: list[ResponseStarted | _T | StreamEnded]) -> None:
         """Turn h11's events for the bytes received so far into items.
 
         The body pieces h11 hands over (one per HTTP chunk) are joined and
@@ -395,8 +432,9 @@ class EventStreamConnection(Generic[_T]):
                 elif isinstance(event, h11.InformationalResponse):
                     self._check_head_size()
                 elif isinstance(event, h11.EndOfMessage):
-                    self._stream(body, out)
-                    self._end(out)
+                    if self._state is not ConnectionState.ENDED:  # 204: ended
+                        self._stream(body, out)
+                        self._end(out)
                     return
                 elif isinstance(event, h11.ConnectionClosed):
                     break
@@ -422,7 +460,9 @@ class EventStreamConnection(Generic[_T]):
                 what="the response head",
             )
 
-    def _head(self, response: h11.Response, out: list[_T | object]) -> None:
+    def _head(
+        self, response: h11.Response, out: list[ResponseStarted | _T | StreamEnded]
+    ) -> None:
         headers = tuple(
             (name.decode("latin-1"), value.decode("latin-1"))
             for name, value in response.headers
@@ -440,13 +480,16 @@ class EventStreamConnection(Generic[_T]):
         undoable = self._decompress and (
             len(codings) <= _MAX_CODINGS and SUPPORTED.issuperset(codings)
         )
+        if status == 204:
+            # No body can follow (h11 ends the message next): end here, without
+            # checking a type or coding that describes nothing.
+            self._end(out)
+            return
         # An error body is decompressed too when it can be, for its message.
         if codings and undoable:
             self._inflater = Inflater(codings)
         if not 200 <= status < 300:
             self._reject(BadStatus, f"expected a 2xx status, got {_status(started)}")
-        elif status == 204:
-            self._state = ConnectionState.STREAMING  # h11 ends the empty body next
         elif not _is_event_stream(started.header("content-type")):
             self._reject(
                 BadContentType,
@@ -468,7 +511,9 @@ class EventStreamConnection(Generic[_T]):
         self._why = why
         self._state = ConnectionState.REJECTING
 
-    def _stream(self, body: list[bytes], out: list[_T | object]) -> None:
+    def _stream(
+        self, body: list[bytes], out: list[ResponseStarted | _T | StreamEnded]
+    ) -> None:
         if not body:
             return
         data = body[0] if len(body) == 1 else b"".join(body)
@@ -489,7 +534,7 @@ class EventStreamConnection(Generic[_T]):
                     )
                 out.extend(self._decoder.feed(piece))
         except InflateError as exc:
-            raise _Corrupt(str(exc)) from None
+            raise _Corrupt(str(exc)) from exc
 
     def _inflate_bound(self) -> int:
         return _INFLATE_ALLOWANCE + self._limits.max_inflate_ratio * (
@@ -508,24 +553,24 @@ class EventStreamConnection(Generic[_T]):
                 self._body_size += min(room, len(piece))
                 if len(piece) > room:
                     raise self._rejected(truncated=True)
-        except InflateError:
+        except InflateError as exc:
             # Keep what was readable; the error says the body went on.
             self._inflater = None
-            raise self._rejected(truncated=True) from None
+            raise self._rejected(truncated=True) from exc
 
-    def _end(self, out: list[_T | object]) -> None:
+    def _end(self, out: list[ResponseStarted | _T | StreamEnded]) -> None:
         if self._state is ConnectionState.REJECTING:
             if self._inflater is not None:
                 try:
                     self._inflater.finish()
-                except InflateError:
-                    raise self._rejected(truncated=True) from None
+                except InflateError as exc:
+                    raise self._rejected(truncated=True) from exc
             raise self._rejected(truncated=False)
         if self._inflater is not None:
             try:
                 self._inflater.finish()
             except InflateError as exc:
-                raise _Cut(str(exc)) from None
+                raise _Cut(str(exc)) from exc
         out.extend(self._decoder.close())
         out.append(
             StreamEnded(
@@ -552,8 +597,8 @@ class EventStreamConnection(Generic[_T]):
         )
 
     def _translate(
-        self, exc: BaseException, offset: int, *, at_eof: bool = False
-    ) -> BaseException:
+        self, exc: Exception, offset: int, *, at_eof: bool = False
+    ) -> Exception:
         if isinstance(exc, _Cut):
             return self._truncated(f"the compressed body was cut: {exc}")
         if isinstance(exc, _Corrupt):
@@ -635,8 +680,19 @@ def unsendable_event_id(value: str) -> str | None:
     return None
 
 
-def _cause(exc: BaseException) -> BaseException | None:
-    return exc if isinstance(exc, h11.RemoteProtocolError) else None
+# What marks a connection ERROR: the peer's fault or a bound, nothing else.
+_FAILURES = (ProtocolError, h11.RemoteProtocolError)
+
+
+def _origin(exc: Exception) -> BaseException | None:
+    """The ``__cause__`` of the public error that *exc* is translated into.
+
+    The internal wrappers of the decompressor's errors hand on their own cause
+    (the decompressor's error); anything else is the cause itself.
+    """
+    if isinstance(exc, (_Cut, _Corrupt)):
+        return exc.__cause__
+    return exc
 
 
 def _status(started: ResponseStarted) -> str:

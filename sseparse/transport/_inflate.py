@@ -118,7 +118,7 @@ class _Stage:
                     return
         except zlib.error as exc:
             yield from self._replay()
-            raise InflateError(str(exc)) from None
+            raise InflateError(str(exc)) from exc
 
     def _replay(self) -> Iterator[bytes]:
         """From the checkpoint, byte by byte: the output lost to an error."""

@@ -54,6 +54,7 @@ from sseparse.transport._connection import (
     ConnectionState,
     EventStreamConnection,
     ResponseStarted,
+    StreamEnded,
     unsendable_event_id,
 )
 
@@ -292,7 +293,9 @@ class Reconnector(Generic[_T]):
         self._state = ReconnectorState.CONNECTING
         return conn
 
-    def feed(self, data: bytes | bytearray | memoryview) -> list[_T | object]:
+    def feed(
+        self, data: bytes | bytearray | memoryview
+    ) -> list[ResponseStarted | _T | StreamEnded]:
         """Feed the current connection; see :meth:`EventStreamConnection.feed`.
 
         An exception from the connection is remembered for
@@ -301,18 +304,18 @@ class Reconnector(Generic[_T]):
         conn = self._live("feed()")
         try:
             items = conn.feed(data)
-        except BaseException as exc:
+        except Exception as exc:  # an interruption is no connection error
             self._error = exc
             raise
         self._observe(items)
         return items
 
-    def close(self) -> list[_T | object]:
+    def close(self) -> list[ResponseStarted | _T | StreamEnded]:
         """The peer closed; see :meth:`EventStreamConnection.close`."""
         conn = self._live("close()")
         try:
             items = conn.close()
-        except BaseException as exc:
+        except Exception as exc:  # an interruption is no connection error
             self._error = exc
             raise
         self._observe(items)
@@ -385,7 +388,7 @@ class Reconnector(Generic[_T]):
             raise self._refusal(what)
         return self._connection
 
-    def _observe(self, items: list[_T | object]) -> None:
+    def _observe(self, items: list[ResponseStarted | _T | StreamEnded]) -> None:
         for item in items:
             if isinstance(item, ServerSentEvent):
                 self._events += 1

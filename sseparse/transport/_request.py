@@ -42,8 +42,8 @@ def _split_url(url: str) -> tuple[str, str, int, str]:
         raise UsageError(f"expected an http:// or https:// URL, got {excerpt(url)}")
     try:
         port = parts.port
-    except ValueError:
-        raise UsageError(f"invalid port in URL {excerpt(url)}") from None
+    except ValueError as exc:
+        raise UsageError(f"invalid port in URL {excerpt(url)}") from exc
     host = parts.hostname
     if not host:
         raise UsageError(f"expected a host in URL {excerpt(url)}")

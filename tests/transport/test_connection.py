@@ -757,8 +757,10 @@ def assert_outcome(case: Case, out: Outcome) -> None:
         assert out.items == case.items
         assert connection.state is ConnectionState.ENDED
         assert connection.bytes_received == len(case.data)
+        assert connection.close() == []  # ENDED: close() is idempotent
+        assert connection.state is ConnectionState.ENDED
         with pytest.raises(UsageError):
-            connection.close()  # calls after close() are refused
+            connection.feed(b"data: x\n\n")  # feeds after the end are refused
         return
     assert type(out.error) is case.error, repr(out.error)
     error = out.error
