@@ -12,10 +12,62 @@ exact shape of the non-streaming response, that it updates in place.
   sorted by index.  A tool call without ``index`` (Gemini-compatible servers)
   opens a new call when it brings a new ``id`` (or a ``name`` without one) and
   continues the last call otherwise.
-* Merge policy per field: text fields (content, refusal, reasoning, arguments,
-  audio data and transcript) are concatenated; ids, names, types and roles are
-  set once; metadata (usage, fingerprints, filter results) is the latest non-null
-  value; numbers are never added; unknown keys are kept.
+* Merge policy per field: one declarative table,
+  :data:`sseparse.llm._merge.OPENAI_CHAT`, which this module reads (and whose
+  module docstring says why each rule is what it is).  In short: text fields
+  (content, refusal, reasoning, arguments, audio data and transcript) are
+  concatenated; ids, names, types and roles are set once (the first non-empty
+  value wins); metadata (usage, fingerprints, filter results, finish reasons,
+  signatures) is the latest non-null value; numbers are never added; unknown
+  keys are kept: objects merge, lists extend, other values are the latest
+  non-null.  The table, as ``render(OPENAI_CHAT)`` prints it::
+
+      chunk.id                   SET_ONCE
+      chunk.created              SET_ONCE
+      chunk.model                SET_ONCE
+      chunk.object               SKIP
+      chunk.obfuscation          SKIP
+      chunk.error                SKIP
+      chunk.usage                LATEST_NON_NULL
+      chunk.x_groq               LATEST_NON_NULL
+      chunk.choices              KEYED (choice)
+      chunk.*                    LATEST_NON_NULL
+      choice.index               SKIP
+      choice.message             SKIP
+      choice.delta               OBJECT (delta)
+      choice.logprobs            OBJECT (logprobs)
+      choice.finish_reason       LATEST_NON_NULL
+      choice.*                   LATEST_NON_NULL
+      delta.content              CONCAT
+      delta.refusal              CONCAT
+      delta.reasoning_content    CONCAT
+      delta.reasoning            CONCAT
+      delta.role                 SET_ONCE
+      delta.tool_calls           KEYED (tool_call)
+      delta.function_call        OBJECT (function)
+      delta.reasoning_details    KEYED (object)
+      delta.*                    MERGE
+      tool_call.index            SKIP
+      tool_call.id               SET_ONCE
+      tool_call.type             SET_ONCE
+      tool_call.function         OBJECT (function)
+      tool_call.*                MERGE
+      function.name              SET_ONCE
+      function.arguments         CONCAT
+      function.*                 MERGE
+      logprobs.content           APPEND
+      logprobs.refusal           APPEND
+      logprobs.*                 MERGE
+      object.text                CONCAT
+      object.summary             CONCAT
+      object.data                CONCAT
+      object.transcript          CONCAT
+      object.id                  SET_ONCE
+      object.type                SET_ONCE
+      object.name                SET_ONCE
+      object.format              SET_ONCE
+      object.signature           LATEST_NON_NULL
+      object.*                   MERGE
 * Text is a :class:`~sseparse.llm._text.TextSlot`: fragments appended in O(1),
   written into the live dict only when ``snapshot()`` or ``close()`` asks.
   JSON (arguments, structured content) is parsed incrementally and only when an
@@ -50,6 +102,7 @@ from sseparse.errors import (
     excerpt,
 )
 from sseparse.limits import DEFAULT_LIMITS, Limits
+from sseparse.llm._merge import OPENAI_CHAT, Merge, set_once
 from sseparse.llm._text import TextSlot
 from sseparse.llm.events import (
     ChatStreamEvent,
@@ -91,13 +144,28 @@ _DONE = AccumulatorState.DONE
 _CLOSED = AccumulatorState.CLOSED
 _ERROR = AccumulatorState.ERROR
 
-# Top-level keys with a rule of their own; every other key: latest non-null wins.
-_SET_ONCE_TOP = frozenset({"id", "created", "model"})
-_SKIPPED_TOP = frozenset({"choices", "object", "obfuscation", "error"})
-_REASONING_KEYS = ("reasoning_content", "reasoning")
-# Keys of nested objects that are text, concatenated fragment by fragment.
-_TEXT_KEYS = frozenset({"text", "summary", "data", "transcript"})
-_REPLACED_KEYS = frozenset({"signature"})
+# The merge table, read per scope: (fields, default) pairs, looked up per key.
+_CONCAT = Merge.CONCAT
+_SET_ONCE = Merge.SET_ONCE
+_LATEST = Merge.LATEST_NON_NULL
+_APPEND = Merge.APPEND
+_OBJECT = Merge.OBJECT
+_KEYED = Merge.KEYED
+_SKIP = Merge.SKIP
+_CHUNK_FIELDS = OPENAI_CHAT["chunk"].fields
+_CHUNK_DEFAULT = OPENAI_CHAT["chunk"].default
+_CHOICE_FIELDS = OPENAI_CHAT["choice"].fields
+_CHOICE_DEFAULT = OPENAI_CHAT["choice"].default
+_DELTA_FIELDS = OPENAI_CHAT["delta"].fields
+_DELTA_DEFAULT = OPENAI_CHAT["delta"].default
+_TOOL_FIELDS = OPENAI_CHAT["tool_call"].fields
+_TOOL_DEFAULT = OPENAI_CHAT["tool_call"].default
+_FUNCTION_FIELDS = OPENAI_CHAT["function"].fields
+_FUNCTION_DEFAULT = OPENAI_CHAT["function"].default
+_LOGPROBS_FIELDS = OPENAI_CHAT["logprobs"].fields
+_LOGPROBS_DEFAULT = OPENAI_CHAT["logprobs"].default
+_OBJECT_FIELDS = OPENAI_CHAT["object"].fields
+_OBJECT_DEFAULT = OPENAI_CHAT["object"].default
 
 
 Path = tuple[str | int, ...]  # where a field is in its chunk, for error messages
@@ -113,14 +181,21 @@ def _path(*steps: str | int) -> str:
 class _ToolCall:
     """One tool call (or the legacy ``function_call``) of one choice."""
 
-    __slots__ = ("args", "done", "function", "index", "out")
+    __slots__ = ("args", "done", "function", "index", "out", "unset")
 
-    def __init__(self, index: int | None, out: dict[str, Any], args: TextSlot) -> None:
+    def __init__(
+        self,
+        index: int | None,
+        out: dict[str, Any],
+        args: TextSlot,
+        unset: set[str],
+    ) -> None:
         self.index = index
         self.out = out  # the live dict in message.tool_calls
         self.function: dict[str, Any] = out["function"] if index is not None else out
         self.args = args
         self.done = False
+        self.unset = unset  # keys of out holding a default, not a value sent
 
     @property
     def id(self) -> Any:
@@ -148,10 +223,10 @@ class _Choice:
         "parts",
         "reasoning",
         "refusal",
-        "role_set",
         "tool_calls",
         "tool_list",
         "tools_sorted",
+        "unset",
     )
 
     def __init__(self, index: int, limits: Limits) -> None:
@@ -166,7 +241,7 @@ class _Choice:
             "logprobs": None,
             "finish_reason": None,
         }
-        self.role_set = False
+        self.unset = {"role"}  # message keys holding a default, not a value sent
         self.content = TextSlot(self.message, "content", limits)
         self.refusal = TextSlot(self.message, "refusal", limits)
         self.reasoning: dict[str, TextSlot] = {}
@@ -516,28 +591,26 @@ class OpenAIChatAccumulator:
         out = self._out
         choices: Any = None
         for key, value in payload.items():
-            if key == "choices":
+            policy = _CHUNK_FIELDS.get(key, _CHUNK_DEFAULT)
+            if policy is _KEYED:  # "choices", merged after the metadata
                 choices = value
-            elif key in _SKIPPED_TOP:
+            elif policy is _SKIP:
                 continue
-            elif key in _SET_ONCE_TOP:
-                if value and not out[key]:
-                    out[key] = value
+            elif value is None:
+                if key not in out:
+                    out[key] = None
             elif key == "usage":
-                if value is not None:
-                    if type(value) is not dict:
-                        self._invalid("usage", "an object", value)
-                    out["usage"] = value
-                    events.append(UsageUpdated(usage=value))
-            elif value is not None:
-                out[key] = value
+                if type(value) is not dict:
+                    self._invalid("usage", "an object", value)
+                self._apply(out, key, value, policy, (key,))
+                events.append(UsageUpdated(usage=value))
+            else:
+                self._apply(out, key, value, policy, (key,))
                 if key == "x_groq" and type(value) is dict:
                     usage = value.get("usage")
                     if type(usage) is dict:
-                        out["usage"] = usage
+                        self._apply(out, "usage", usage, _CHUNK_FIELDS["usage"], ())
                         events.append(UsageUpdated(usage=usage))
-            elif key not in out:
-                out[key] = None
         if choices is not None:
             if type(choices) is not list:
                 return self._invalid("choices", "a list", choices)
@@ -573,26 +646,26 @@ class OpenAIChatAccumulator:
         finish: Any = None
         out = choice.out
         for key, value in raw.items():
-            if key == "delta":
-                if value is not None:
-                    if type(value) is not dict:
-                        self._invalid((*where, "delta"), "an object", value)
-                    self._merge_delta(choice, value, where, events)
-            elif key == "finish_reason":
-                if value is not None:
-                    if type(value) is not str:
-                        self._invalid((*where, "finish_reason"), "a string", value)
-                    finish = value
-                    out["finish_reason"] = value
-            elif key == "logprobs":
-                if value is not None:
-                    self._merge_logprobs(choice, value, where, events)
-            elif key == "index" or key == "message":
+            policy = _CHOICE_FIELDS.get(key, _CHOICE_DEFAULT)
+            if policy is _SKIP:
                 # "message" beside "delta" (a few servers repeat the whole
                 # message at the end): the message is built from the deltas.
                 continue
-            elif value is not None or key not in out:
-                out[key] = value
+            if value is None:
+                if key not in out:
+                    out[key] = None
+            elif key == "delta":
+                if type(value) is not dict:
+                    self._invalid((*where, "delta"), "an object", value)
+                self._merge_delta(choice, value, where, events)
+            elif key == "logprobs":
+                self._merge_logprobs(choice, value, where, events)
+            else:
+                if key == "finish_reason":
+                    if type(value) is not str:
+                        self._invalid((*where, "finish_reason"), "a string", value)
+                    finish = value
+                self._apply(out, key, value, policy, (*where, key))
         if finish is not None:
             choice.finish_reason = finish
             if not choice.finished:
@@ -616,40 +689,28 @@ class OpenAIChatAccumulator:
                 if key not in message:
                     message[key] = None
                 continue
-            if key == "content":
-                if type(value) is str:
-                    self._content_text(choice, index, value, events)
-                elif type(value) is list:
-                    self._content_parts(
-                        choice, index, value, (*where, "delta", "content"), events
-                    )
-                else:
-                    self._invalid(
-                        (*where, "delta", "content"),
-                        "a string or a list of parts",
-                        value,
-                    )
-            elif key == "role":
-                if type(value) is not str:
-                    self._invalid((*where, "delta", "role"), "a string", value)
-                if not choice.role_set and value:
-                    message["role"] = value
-                    choice.role_set = True
-            elif key == "refusal":
-                if type(value) is not str:
-                    self._invalid((*where, "delta", "refusal"), "a string", value)
-                if value:
-                    end = self._append(choice.refusal, value)
-                    events.append(
-                        RefusalDelta(
-                            choice_index=index,
-                            delta=value,
-                            slot=choice.refusal,
-                            end=end,
+            policy = _DELTA_FIELDS.get(key, _DELTA_DEFAULT)
+            if policy is _CONCAT:
+                if key == "content":
+                    if type(value) is str:
+                        self._content_text(choice, index, value, events)
+                    elif type(value) is list:
+                        self._content_parts(
+                            choice, index, value, (*where, "delta", "content"), events
                         )
-                    )
-                elif message["refusal"] is None:
-                    message["refusal"] = ""
+                    else:
+                        self._invalid(
+                            (*where, "delta", "content"),
+                            "a string or a list of parts",
+                            value,
+                        )
+                    continue
+                if type(value) is not str:
+                    self._invalid((*where, "delta", key), "a string", value)
+                if key == "refusal":
+                    self._refusal_text(choice, index, value, events)
+                else:
+                    self._reasoning_text(choice, index, key, value, events)
             elif key == "tool_calls":
                 if type(value) is not list:
                     self._invalid((*where, "delta", "tool_calls"), "a list", value)
@@ -665,24 +726,6 @@ class OpenAIChatAccumulator:
                 self._merge_function_call(
                     choice, index, value, (*where, "delta", "function_call"), events
                 )
-            elif key in _REASONING_KEYS:
-                if type(value) is not str:
-                    self._invalid((*where, "delta", key), "a string", value)
-                slot = choice.reasoning.get(key)
-                if slot is None:
-                    slot = choice.reasoning[key] = TextSlot(message, key, self._limits)
-                    message[key] = ""
-                if value:
-                    end = self._append(slot, value)
-                    events.append(
-                        ReasoningDelta(
-                            choice_index=index,
-                            field=key,
-                            delta=value,
-                            slot=slot,
-                            end=end,
-                        )
-                    )
             elif key == "reasoning_details":
                 if type(value) is not list:
                     self._invalid(
@@ -690,7 +733,44 @@ class OpenAIChatAccumulator:
                     )
                 self._merge_indexed(message, key, value, (*where, "delta", key))
             else:
-                self._merge_other(message, key, value, (*where, "delta", key))
+                if key == "role" and type(value) is not str:
+                    self._invalid((*where, "delta", "role"), "a string", value)
+                self._apply(
+                    message, key, value, policy, (*where, "delta", key), choice.unset
+                )
+
+    def _refusal_text(
+        self, choice: _Choice, index: int, text: str, events: list[ChatStreamEvent]
+    ) -> None:
+        if text:
+            end = self._append(choice.refusal, text)
+            events.append(
+                RefusalDelta(
+                    choice_index=index, delta=text, slot=choice.refusal, end=end
+                )
+            )
+        elif choice.message["refusal"] is None:
+            choice.message["refusal"] = ""
+
+    def _reasoning_text(
+        self,
+        choice: _Choice,
+        index: int,
+        key: str,
+        text: str,
+        events: list[ChatStreamEvent],
+    ) -> None:
+        slot = choice.reasoning.get(key)
+        if slot is None:
+            slot = choice.reasoning[key] = TextSlot(choice.message, key, self._limits)
+            choice.message[key] = ""
+        if text:
+            end = self._append(slot, text)
+            events.append(
+                ReasoningDelta(
+                    choice_index=index, field=key, delta=text, slot=slot, end=end
+                )
+            )
 
     def _content_text(
         self, choice: _Choice, index: int, text: str, events: list[ChatStreamEvent]
@@ -808,13 +888,10 @@ class OpenAIChatAccumulator:
         choice.last_call = call
         out = call.out
         for key, value in entry.items():
-            if key == "index" or key == "function" or value is None:
+            policy = _TOOL_FIELDS.get(key, _TOOL_DEFAULT)
+            if policy is _SKIP or policy is _OBJECT:  # "function": merged below
                 continue
-            if key == "id" or key == "type":
-                if out.get(key) is None:
-                    out[key] = value
-            else:
-                self._merge_other(out, key, value, (*where, key))
+            self._apply(out, key, value, policy, (*where, key), call.unset)
         if function:
             self._merge_function(
                 choice, index, call, function, (*where, "function"), events
@@ -830,14 +907,20 @@ class OpenAIChatAccumulator:
         events: list[ChatStreamEvent],
     ) -> _ToolCall:
         self._count_items(1)
+        sent_type = entry.get("type")
         out: dict[str, Any] = {
-            "id": entry.get("id"),
-            "type": entry.get("type") or "function",
+            "id": None,
+            "type": sent_type or "function",
             "function": {"name": None, "arguments": ""},
         }
         call = _ToolCall(
-            tool_index, out, TextSlot(out["function"], "arguments", self._limits)
+            tool_index,
+            out,
+            TextSlot(out["function"], "arguments", self._limits),
+            set() if sent_type else {"type"},
         )
+        # The merge loop sets the id (by the table's rule); the event needs it now.
+        set_once(out, "id", entry.get("id"))
         choice.tool_calls[tool_index] = call
         if tool_index >= choice.next_tool:
             choice.next_tool = tool_index + 1
@@ -872,7 +955,8 @@ class OpenAIChatAccumulator:
         for key, value in function.items():
             if value is None:
                 continue
-            if key == "arguments":
+            policy = _FUNCTION_FIELDS.get(key, _FUNCTION_DEFAULT)
+            if key == "arguments" and policy is _CONCAT:
                 if type(value) is not str:
                     self._invalid((*where, "arguments"), "a string", value)
                 if value:
@@ -888,11 +972,8 @@ class OpenAIChatAccumulator:
                             end=end,
                         )
                     )
-            elif key == "name":
-                if target.get("name") is None:
-                    target["name"] = value
             else:
-                self._merge_other(target, key, value, (*where, key))
+                self._apply(target, key, value, policy, (*where, key))
 
     def _merge_function_call(
         self,
@@ -910,7 +991,7 @@ class OpenAIChatAccumulator:
             out: dict[str, Any] = {"name": None, "arguments": ""}
             choice.message["function_call"] = out
             call = choice.function_call = _ToolCall(
-                None, out, TextSlot(out, "arguments", self._limits)
+                None, out, TextSlot(out, "arguments", self._limits), set()
             )
             events.append(
                 ToolCallStarted(
@@ -939,8 +1020,9 @@ class OpenAIChatAccumulator:
                 if key not in out:
                     out[key] = None
                 continue
-            if key not in ("content", "refusal"):
-                self._merge_other(out, key, entries, (*where, "logprobs", key))
+            policy = _LOGPROBS_FIELDS.get(key, _LOGPROBS_DEFAULT)
+            if policy is not _APPEND or (key != "content" and key != "refusal"):
+                self._apply(out, key, entries, policy, (*where, "logprobs", key))
                 continue
             if type(entries) is not list:
                 self._invalid((*where, "logprobs", key), "a list", entries)
@@ -988,43 +1070,69 @@ class OpenAIChatAccumulator:
     def _merge_object(
         self, target: dict[str, Any], entry: dict[str, Any], where: Path
     ) -> None:
+        """``MERGE`` an object into *target*, by the table's ``object`` scope."""
         for key, value in entry.items():
-            if value is None:
-                target.setdefault(key, None)
-            elif key in _TEXT_KEYS and type(value) is str:
-                self._concat(target, key, value)
-            elif key in _REPLACED_KEYS:
-                target[key] = value
+            self._apply(
+                target,
+                key,
+                value,
+                _OBJECT_FIELDS.get(key, _OBJECT_DEFAULT),
+                (*where, key),
+            )
+
+    def _apply(
+        self,
+        target: dict[str, Any],
+        key: str,
+        value: Any,
+        policy: Merge,
+        where: Path,
+        unset: set[str] | None = None,
+    ) -> None:
+        """Merge one field's value into *target* by its *policy*.
+
+        The policies with machinery of their own (the text slots of content,
+        refusal, reasoning and arguments; keyed lists; objects with a scope of
+        their own) are handled by the callers; here every other one.
+        """
+        if value is None:
+            if key not in target:
+                target[key] = None
+        elif policy is _LATEST:
+            target[key] = value
+        elif policy is _SET_ONCE:
+            set_once(target, key, value, unset)
+        elif policy is _CONCAT and type(value) is str:
+            self._concat(target, key, value)
+        elif policy is _APPEND and type(value) is list:
+            self._count_items(len(value))
+            old = target.get(key)
+            if type(old) is list:
+                old.extend(value)
             else:
-                self._merge_other(target, key, value, (*where, key))
+                target[key] = list(value)
+        elif policy is not _SKIP:
+            self._merge_other(target, key, value, where)
 
     def _merge_other(
         self, target: dict[str, Any], key: str, value: Any, where: Path
     ) -> None:
-        """An unknown (or nested) key: first non-null scalar wins, objects merge,
-        lists extend, text keys concatenate."""
-        if value is None:
-            target.setdefault(key, None)
-            return
-        old = target.get(key)
-        if old is None:
-            if type(value) is dict:
-                target[key] = {}
-                self._merge_object(target[key], value, where)
-            elif type(value) is list:
-                self._count_items(len(value))
-                target[key] = list(value)
-            elif key in _TEXT_KEYS and type(value) is str:
-                self._concat(target, key, value)
-            else:
-                target[key] = value
-        elif type(old) is dict and type(value) is dict:
+        """``MERGE``: objects merge key by key, lists extend, any other value is
+        the latest non-null (see :mod:`sseparse.llm._merge` for why)."""
+        if type(value) is dict:
+            old = target.get(key)
+            if type(old) is not dict:
+                old = target[key] = {}
             self._merge_object(old, value, where)
-        elif type(old) is list and type(value) is list:
+        elif type(value) is list:
             self._count_items(len(value))
-            old.extend(value)
-        elif key in _TEXT_KEYS and type(old) is str and type(value) is str:
-            self._concat(target, key, value)
+            old = target.get(key)
+            if type(old) is list:
+                old.extend(value)
+            else:
+                target[key] = list(value)
+        else:
+            target[key] = value
 
     def _concat(self, target: dict[str, Any], key: str, value: str) -> None:
         """Append to a text key of a nested object, in linear time."""

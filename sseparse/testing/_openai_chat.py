@@ -23,6 +23,12 @@ delivered it, and keeps the two apart:
    an optional usage chunk with ``"choices": []`` ends the stream.  Each chunk
    repeats the metadata (``id``, ``created``, ``model``, optionally
    ``service_tier``, ``system_fingerprint`` and per-chunk ``obfuscation``).
+3. *The merge traps* (unless ``in_order``): later fragments of a tool call may
+   re-send its ``id``, ``type`` and ``name`` with *other* values (the first
+   ones stay: set once), and earlier usage values may ride on content chunks,
+   with ``null`` usage between them (the last one stays: latest non-null).
+   The expected object holds the first id, type and name and the last usage,
+   so an accumulator that overwrites ids or keeps the first usage fails.
 
 Choice and tool-call indexes may have gaps and may first appear in any order,
 as the accumulation rules allow; ``in_order=True`` keeps them to ``0, 1, 2, ...``
@@ -403,6 +409,7 @@ class _Wire:
     """Per-stream wire options and the state of chunk building."""
 
     metadata: dict[str, Any]
+    resend: bool  # later tool-call fragments may re-send id/type/name, changed
     fingerprint: str | None  # None: no system_fingerprint key
     fingerprint_nulls: bool
     nulls: bool
@@ -472,6 +479,11 @@ def _build_chunk(
                     call["function"] = {"name": tool.name, "arguments": piece}
                 else:
                     call["function"] = {"arguments": piece}
+                    if wire.resend and draw(st.booleans()):
+                        # Another id, type and name: set once, so ignored.
+                        call["id"] = tool.id + "_again"
+                        call["type"] = "custom"
+                        call["function"]["name"] = tool.name + "_again"
                 calls.append(call)
             delta["tool_calls"] = calls
         entry: dict[str, Any] = {"index": choice.index, "delta": delta}
@@ -542,8 +554,12 @@ def _streams(
     if service_tier is not None:
         metadata["service_tier"] = service_tier
     usage = draw(_USAGE) if draw(st.booleans()) else None
+    resend = not in_order and draw(st.booleans())
+    # Usage values sent before the last one (latest non-null wins).
+    earlier = draw(st.lists(_USAGE, max_size=2)) if usage and resend else []
     wire = _Wire(
         metadata=metadata,
+        resend=resend,
         fingerprint=draw(st.one_of(st.none(), _IDS.map("fp_{}".format))),
         fingerprint_nulls=draw(st.booleans()),
         nulls=draw(st.booleans()),
@@ -554,6 +570,18 @@ def _streams(
     chunks = [
         _build_chunk(draw, group, choices, wire) for group in _pack(draw, fragments)
     ]
+    if earlier:
+        at = sorted(
+            draw(
+                st.lists(
+                    st.integers(0, len(chunks) - 1),
+                    min_size=len(earlier),
+                    max_size=len(earlier),
+                )
+            )
+        )
+        for position, value in zip(at, earlier, strict=False):
+            chunks[position]["usage"] = value
     if usage is not None:
         chunk = wire.head(draw)
         chunk["choices"] = []
@@ -602,8 +630,9 @@ def openai_chat_streams(
 
     ``expected`` follows the accumulation contract: ``id``, ``object``
     (``"chat.completion"``), ``created``, ``model``, ``choices`` sorted by
-    index, ``usage`` (``None`` without a usage chunk), then ``service_tier`` and
-    ``system_fingerprint`` (latest non-null) when the chunks carry them;
+    index, ``usage`` (the last one sent; ``None`` without a usage chunk), then
+    ``service_tier`` and ``system_fingerprint`` (latest non-null) when the
+    chunks carry them;
     per choice ``index``, ``message`` (``role``, ``content`` and ``refusal``,
     ``None`` when absent, the reasoning field and ``tool_calls`` sorted by
     index only when sent), ``logprobs`` (``None``, or ``content`` and
@@ -618,9 +647,10 @@ def openai_chat_streams(
         max_argument_leaves: about the most leaves in a tool call's arguments.
         finish_reasons: the finish reasons to draw from.
         in_order: choice and tool-call indexes are ``0, 1, 2, ...`` and each
-            first appears after the one before it (the shape that SDKs keyed by
-            list position, such as ``openai``'s ``ChatCompletionStreamState``,
-            accumulate correctly).
+            first appears after the one before it, and the merge traps (tool
+            calls re-sending other ids, types and names; several usage values)
+            are left out: the shape that SDKs keyed by list position, such as
+            ``openai``'s ``ChatCompletionStreamState``, accumulate correctly.
 
     Returns:
         A strategy of :class:`ChatStream`.

@@ -489,8 +489,11 @@ def check_done_events(stream: ChatStream, run: Run) -> None:
     # Stream-level events.
     received = [e.chunk for e in events if isinstance(e, ChunkReceived)]
     assert received == stream.chunks
+    # One event per usage value sent, in order; the last one is the final's.
     usages = [e.usage for e in events if isinstance(e, UsageUpdated)]
-    assert usages == ([final["usage"]] if final["usage"] is not None else [])
+    sent = [c["usage"] for c in stream.chunks if c.get("usage") is not None]
+    assert usages == sent
+    assert final["usage"] == (sent[-1] if sent else None)
     ends = [p for p, e in enumerate(events) if isinstance(e, StreamDone)]
     assert ends == ([len(events) - 1] if stream.done else [])
 
