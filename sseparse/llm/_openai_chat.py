@@ -654,11 +654,11 @@ class OpenAIChatAccumulator:
             if value is None:
                 if key not in out:
                     out[key] = None
-            elif key == "delta":
+            elif policy is _OBJECT and key == "delta":
                 if type(value) is not dict:
                     self._invalid((*where, "delta"), "an object", value)
                 self._merge_delta(choice, value, where, events)
-            elif key == "logprobs":
+            elif policy is _OBJECT and key == "logprobs":
                 self._merge_logprobs(choice, value, where, events)
             else:
                 if key == "finish_reason":
@@ -711,7 +711,7 @@ class OpenAIChatAccumulator:
                     self._refusal_text(choice, index, value, events)
                 else:
                     self._reasoning_text(choice, index, key, value, events)
-            elif key == "tool_calls":
+            elif policy is _KEYED and key == "tool_calls":
                 if type(value) is not list:
                     self._invalid((*where, "delta", "tool_calls"), "a list", value)
                 for position, entry in enumerate(value):
@@ -722,11 +722,11 @@ class OpenAIChatAccumulator:
                         (*where, "delta", "tool_calls", position),
                         events,
                     )
-            elif key == "function_call":
+            elif policy is _OBJECT and key == "function_call":
                 self._merge_function_call(
                     choice, index, value, (*where, "delta", "function_call"), events
                 )
-            elif key == "reasoning_details":
+            elif policy is _KEYED and key == "reasoning_details":
                 if type(value) is not list:
                     self._invalid(
                         (*where, "delta", "reasoning_details"), "a list", value
