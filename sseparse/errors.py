@@ -75,8 +75,15 @@ def _rebuild(
     return error
 
 
-class UsageError(SseparseError):
-    """The caller misused the API, e.g. fed a machine after ``close()``."""
+class UsageError(SseparseError, ValueError, TypeError):
+    """The caller misused the API, e.g. fed a machine after ``close()``.
+
+    It is also a ``ValueError`` and a ``TypeError`` (as NumPy's ``AxisError``
+    is both a ``ValueError`` and an ``IndexError``): a wrong argument, of any
+    kind, is caught by the ``except`` clause Python's own conventions suggest,
+    and by the ones that caught it before it was a ``UsageError``
+    (``Limits(max_line_bytes=-1)`` raised a plain ``ValueError``).
+    """
 
 
 class ProtocolError(SseparseError):

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import attrs
 
+from sseparse.errors import UsageError
+
 __all__ = ["Limits"]
 
 _MIB = 1024 * 1024
@@ -17,14 +19,20 @@ _MIB = 1024 * 1024
 
 def _positive(instance: object, attribute: attrs.Attribute[int], value: int) -> None:
     if type(value) is not int or value < 1:
-        raise ValueError(
-            f"Limits.{attribute.name} must be a positive int, got {value!r}"
+        shown = repr(value) if len(repr(value)) <= 40 else repr(value)[:40] + "…"
+        raise UsageError(
+            f"Limits.{attribute.name}: expected an int of at least 1, got "
+            f"{type(value).__name__} {shown}"
         )
 
 
 @attrs.frozen(kw_only=True)
 class Limits:
     """Bounds for the buffers of every machine; pass one to any constructor.
+
+    Every field is an ``int`` of at least 1 (``bool`` is refused too); anything
+    else raises :class:`~sseparse.errors.UsageError` (also a ``ValueError``)
+    naming the field, the bound and the value.
 
     Attributes:
         max_line_bytes: bytes in one SSE line, its terminator excluded.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pickle
 
+import attrs
 import pytest
 
 from sseparse.errors import (
@@ -17,12 +18,14 @@ from sseparse.errors import (
     LengthFinishReasonError,
     LimitExceeded,
     MalformedResponse,
+    ProtocolError,
     SseparseError,
     StreamError,
     TruncatedBody,
     UnexpectedEvent,
     UsageError,
 )
+from sseparse.limits import Limits
 
 _HEADERS = (("content-type", "application/json"),)
 _RESPONSE = {
@@ -61,3 +64,45 @@ def test_every_error_pickles_with_its_attributes(error: SseparseError) -> None:
     assert again.args == error.args
     assert vars(again) == vars(error)
     assert "items" in vars(again)  # attributes set after raising survive too
+
+
+def test_usage_error_is_also_a_value_error_and_a_type_error() -> None:
+    """Misuse is caught by ``except ValueError`` / ``TypeError`` as well."""
+    assert issubclass(UsageError, SseparseError)
+    assert issubclass(UsageError, ValueError)
+    assert issubclass(UsageError, TypeError)
+    assert not issubclass(UsageError, ProtocolError)
+
+
+LIMIT_FIELDS = [field.name for field in attrs.fields(Limits)]
+
+
+@pytest.mark.parametrize("field", LIMIT_FIELDS)
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [(-1, "int -1"), (0, "int 0"), (True, "bool True"), (2.0, "float 2.0")],
+    ids=repr,
+)
+def test_a_bad_limit_is_a_usage_error_naming_field_bound_and_value(
+    field: str, value: object, shown: str
+) -> None:
+    """``Limits(max_line_bytes=-1)`` says which field, the bound, what came."""
+    with pytest.raises(UsageError) as info:
+        Limits(**{field: value})
+    message = str(info.value)
+    assert f"Limits.{field}" in message
+    assert "at least 1" in message
+    assert message.endswith(f"got {shown}")
+
+
+def test_a_bad_limit_is_still_caught_as_value_error() -> None:
+    """Code written when it was a plain ValueError keeps working."""
+    with pytest.raises(ValueError, match="max_line_bytes"):
+        Limits(max_line_bytes=-1)
+
+
+def test_a_huge_bad_limit_is_echoed_cut_short() -> None:
+    with pytest.raises(UsageError) as info:
+        Limits(max_event_chars="x" * 500)  # type: ignore[arg-type]
+    assert len(str(info.value)) < 120
+    assert "…" in str(info.value)

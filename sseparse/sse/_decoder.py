@@ -43,7 +43,7 @@ from typing import Generic, Literal, NoReturn, TypeVar, overload
 
 from sseparse.errors import LimitExceeded, UsageError
 from sseparse.limits import DEFAULT_LIMITS, Limits
-from sseparse.sse._event import Comment, ServerSentEvent
+from sseparse.sse._event import Comment, ServerSentEvent, make_event
 
 __all__ = ["DecoderState", "SSEDecoder"]
 
@@ -52,7 +52,6 @@ _T = TypeVar("_T", ServerSentEvent, ServerSentEvent | Comment)
 _BOM = b"\xef\xbb\xbf"
 _CR = 13
 _LF = 10
-_new = tuple.__new__
 # A partial line this long is decoded on its own when it ends (see _end_long_line).
 _LONG_LINE = 64 * 1024
 # What joins two one-line data events: end of line, blank line, next data line.
@@ -428,7 +427,7 @@ class SSEDecoder(Generic[_T]):
                 self._dispatch(out)
                 ident = self._id_buffer
             else:
-                append(_new(ServerSentEvent, ("message", piece, ident, None)))
+                append(make_event(("message", piece, ident, None)))
         last = pieces[-1]  # starts a block and ends with LF
         if last.find("\n") == len(last) - 2:  # "<data>\n\n": a whole event
             self._event(last[:-2], out)
@@ -439,7 +438,7 @@ class SSEDecoder(Generic[_T]):
         """Dispatch a one-line ``data`` block read on a clean state."""
         if len(value) >= self._max_event:
             self._data_line(value)  # raises LimitExceeded
-        out.append(_new(ServerSentEvent, ("message", value, self._id_buffer, None)))
+        out.append(make_event(("message", value, self._id_buffer, None)))
 
     def _lines(self, lines: list[str], out: list[_T]) -> None:
         """Process lines one by one, as the specification words it."""
@@ -484,14 +483,13 @@ class SSEDecoder(Generic[_T]):
         data = self._data
         if data:
             out.append(
-                _new(
-                    ServerSentEvent,
+                make_event(
                     (
                         self._event_type or "message",
                         data[0] if len(data) == 1 else "\n".join(data),
                         self._id_buffer,
                         self._block_retry,
-                    ),
+                    )
                 )
             )
             data.clear()
