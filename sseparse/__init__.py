@@ -1,7 +1,32 @@
 """sseparse: Server-Sent Events and LLM streams, sans-IO, for any chunking.
 
-Bytes go in, events come out.  The layers are pure state machines: ``sse``
-(bytes to events) is here now; see the README for the road map.
+Bytes go in; events, partial values and finished objects come out.  Each layer
+is a pure state machine (``feed()`` then ``close()``; no I/O, clocks or
+threads) that gives the same result for any split of its input, in linear time
+and bounded memory (see :class:`Limits`).
+
+Start here:
+
+* :class:`SSEDecoder`, :func:`iter_events`, :func:`aiter_events`: bytes to
+  :class:`ServerSentEvent` values (WHATWG HTML 9.2); :func:`encode` goes back.
+* ``sseparse.jsonstream``: ``JSONStreamParser`` turns JSON text deltas into the
+  partial value after each delta and exactly ``json.loads`` at the end.
+* ``sseparse.llm``: ``OpenAIChatAccumulator`` turns a provider's events into
+  typed stream events (``sseparse.llm.events``; their union is
+  ``ChatStreamEvent``) and the final object, in the provider's wire shape.
+* ``sseparse.transport``: a sans-IO HTTP/1.1 client on h11
+  (``EventStreamConnection``), the EventSource reconnection rules as a machine
+  (``Reconnector``), and small socket loops (``fetch_events``).
+* ``sseparse.testing``: hypothesis strategies (streams, chunkings, JSON deltas,
+  LLM streams with their final objects) for testing stream consumers.
+* The command line, ``sseparse`` or ``python -m sseparse``: ``demo`` replays a
+  recorded LLM stream, ``events FILE`` prints a stream's events as JSON lines.
+
+Errors form one tree, defined in ``sseparse.errors`` and re-exported here:
+``SseparseError`` is the root; ``UsageError`` is the caller's misuse (also a
+``ValueError`` and a ``TypeError``); ``ProtocolError`` is the peer's fault, with
+``LimitExceeded``, ``JSONStreamError`` (and ``IncompleteJSON``),
+``BadResponse``, ``IncompleteStream``, ``StreamError`` and more beneath it.
 """
 
 from __future__ import annotations
@@ -25,6 +50,7 @@ from sseparse.errors import (
     UnexpectedEvent,
     UsageError,
 )
+from sseparse.jsonstream import IncompleteJSON
 from sseparse.limits import Limits
 from sseparse.llm.events import ChatStreamEvent
 from sseparse.sse import (
@@ -41,34 +67,41 @@ from sseparse.sse import (
 
 __version__ = "0.1.0"
 
-__all__ = [
-    "BadContentEncoding",
-    "BadContentType",
-    "BadResponse",
-    "BadStatus",
-    "ChatStreamEvent",
-    "Comment",
-    "ContentFilterFinishReasonError",
-    "DecoderState",
-    "IncompleteStream",
-    "InvalidChunk",
-    "JSONStreamError",
-    "LengthFinishReasonError",
-    "LimitExceeded",
-    "Limits",
-    "MalformedResponse",
-    "ProtocolError",
+# Grouped by role, entry points first (the order Sphinx's "bysource" follows).
+# help() sorts classes by name whatever this order, so the docstring leads it.
+__all__ = [  # noqa: RUF022
+    # bytes to events, and back
     "SSEDecoder",
-    "SSEEncoder",
-    "ServerSentEvent",
-    "SseparseError",
-    "StreamError",
-    "TruncatedBody",
-    "UnexpectedEvent",
-    "UsageError",
-    "__version__",
+    "iter_events",
     "aiter_events",
+    "ServerSentEvent",
+    "Comment",
+    "DecoderState",
+    "SSEEncoder",
     "encode",
     "encode_retry",
-    "iter_events",
+    # what sseparse.llm accumulators emit
+    "ChatStreamEvent",
+    # bounds
+    "Limits",
+    # errors: the root, the caller's misuse, then the peer's faults
+    "SseparseError",
+    "UsageError",
+    "ProtocolError",
+    "LimitExceeded",
+    "JSONStreamError",
+    "IncompleteJSON",
+    "InvalidChunk",
+    "UnexpectedEvent",
+    "IncompleteStream",
+    "StreamError",
+    "LengthFinishReasonError",
+    "ContentFilterFinishReasonError",
+    "BadResponse",
+    "BadStatus",
+    "BadContentType",
+    "BadContentEncoding",
+    "MalformedResponse",
+    "TruncatedBody",
+    "__version__",
 ]

@@ -55,11 +55,6 @@ def _read_chunks(stream: BinaryIO) -> Iterator[bytes]:
         yield chunk
 
 
-def _short(text: str, width: int) -> str:
-    text = text.replace("\n", "\\n")
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
 def _run_demo(args: argparse.Namespace, out: TextIO) -> int:
     decoder = SSEDecoder()
     accumulator = OpenAIChatAccumulator()

@@ -59,3 +59,20 @@ def test_events_on_a_cut_stream_says_so(
     captured = capsys.readouterr()
     assert len(captured.out.splitlines()) == 1
     assert "ended inside an event" in captured.err
+
+
+def test_the_cli_module_has_no_dead_private_function() -> None:
+    """Every private function of sseparse/cli.py is used in the module."""
+    import ast
+    import inspect
+
+    import sseparse.cli
+
+    tree = ast.parse(inspect.getsource(sseparse.cli))
+    defined = {
+        node.name
+        for node in tree.body
+        if isinstance(node, ast.FunctionDef) and node.name.startswith("_")
+    }
+    used = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
+    assert defined - used == set()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TypeVar, overload
 
+from sseparse.errors import UsageError
 from sseparse.sse._decoder import SSEDecoder
 from sseparse.sse._event import Comment, ServerSentEvent
 
@@ -48,10 +49,37 @@ def iter_events(
 
     Raises:
         LimitExceeded: from the decoder.
-        UsageError: both *limits* and *decoder* were given.
+        UsageError: both *limits* and *decoder* were given, or *chunks* is not
+            an iterable of chunks (a ``bytes`` or ``str`` object, say; checked
+            at the call).
     """
+    _check_chunks("iter_events", chunks, asynchronous=False)
     dec = _pick(limits, decoder)
     return _iterate(chunks, dec)
+
+
+def _check_chunks(name: str, chunks: object, *, asynchronous: bool) -> None:
+    """Refuse, at the call, a source that is not an (async) iterable of chunks.
+
+    Iterating bytes gives ints and iterating a str gives characters: without this
+    check the decoder would refuse the first item with a message about an int.
+    """
+    kind = "an async iterable" if asynchronous else "an iterable"
+    what = f"{name}() takes {kind} of bytes chunks, got"
+    got = type(chunks).__name__
+    # Bytes already in memory need no async loop: both hints name iter_events.
+    if isinstance(chunks, (bytes, bytearray, memoryview)):
+        raise UsageError(f"{what} a {got} object; wrap it: iter_events([data])")
+    if isinstance(chunks, str):
+        raise UsageError(
+            f"{what} a str object; encode and wrap it: iter_events([text.encode()])"
+        )
+    if asynchronous and not hasattr(chunks, "__aiter__"):
+        hint = "; use iter_events() for it" if hasattr(chunks, "__iter__") else ""
+        raise UsageError(f"{what} {got}{hint}")
+    if not asynchronous and not hasattr(chunks, "__iter__"):
+        hint = "; use aiter_events() for it" if hasattr(chunks, "__aiter__") else ""
+        raise UsageError(f"{what} {got}{hint}")
 
 
 def _pick(
@@ -60,8 +88,6 @@ def _pick(
     if decoder is None:
         return SSEDecoder(limits=limits)
     if limits is not None:
-        from sseparse.errors import UsageError
-
         raise UsageError("pass limits= or decoder=, not both")
     return decoder
 
@@ -92,7 +118,14 @@ def aiter_events(
     limits: Limits | None = None,
     decoder: SSEDecoder[_T] | SSEDecoder[ServerSentEvent] | None = None,
 ) -> AsyncIterator[_T] | AsyncIterator[ServerSentEvent]:
-    """Async twin of :func:`iter_events` (e.g. over ``response.aiter_bytes()``)."""
+    """Async twin of :func:`iter_events` (e.g. over ``response.aiter_bytes()``).
+
+    Raises:
+        LimitExceeded: from the decoder.
+        UsageError: both *limits* and *decoder* were given, or *chunks* is not
+            an async iterable of chunks (checked at the call).
+    """
+    _check_chunks("aiter_events", chunks, asynchronous=True)
     dec = _pick(limits, decoder)
     return _aiterate(chunks, dec)
 

@@ -7,8 +7,6 @@ import urllib.parse
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-import attrs
-
 from sseparse.errors import UsageError, excerpt
 
 __all__ = ["HeadersLike", "Request"]
@@ -53,37 +51,88 @@ def _split_url(url: str) -> tuple[str, str, int, str]:
     return scheme, host, port or _DEFAULT_PORTS[scheme], target
 
 
-@attrs.frozen(kw_only=True)
 class Request:
-    """What to send to open an event stream.
+    """What to send to open an event stream: an immutable, hashable value.
 
-    Build one with :meth:`get` or :meth:`post_json`, or directly.  The URL is
-    checked at construction.
+    Build one with :meth:`get` or :meth:`post_json`, or directly with keyword
+    arguments.  The URL is checked at construction.
 
     Attributes:
         url: an absolute ``http://`` or ``https://`` URL.
         method: the HTTP method.
-        headers: the caller's headers; they replace the connection's own
-            headers of the same name.
+        headers: the caller's headers, as ``(name, value)`` pairs; they replace
+            the connection's own headers of the same name.
         body: the request body (sent with ``Content-Length``).
     """
 
-    url: str
-    method: str = "GET"
-    headers: tuple[tuple[str, str], ...] = attrs.field(
-        default=(), converter=_header_pairs
-    )
-    body: bytes = b""
-    _parts: tuple[str, str, int, str] = attrs.field(
-        init=False, repr=False, eq=False, hash=False
-    )
+    # A plain slotted class, not an attrs one: help(Request) then shows the API
+    # instead of attrs' generated dunders, __attrs_attrs__ and friends.
+    __slots__ = ("_body", "_headers", "_method", "_parts", "_url")
 
-    def __attrs_post_init__(self) -> None:
-        if not self.method or not self.method.isalpha():
-            raise UsageError(f"invalid HTTP method {excerpt(self.method)}")
-        if not isinstance(self.body, bytes):
-            raise UsageError(f"expected body as bytes, got {type(self.body).__name__}")
-        object.__setattr__(self, "_parts", _split_url(self.url))
+    def __init__(
+        self,
+        *,
+        url: str,
+        method: str = "GET",
+        headers: HeadersLike | None = (),
+        body: bytes = b"",
+    ) -> None:
+        """Check and keep the request's parts.
+
+        Raises:
+            UsageError: the URL is not absolute ``http(s)``, the method is not a
+                token of letters, a header cannot be sent, or *body* is not
+                ``bytes``.
+        """
+        if not isinstance(method, str) or not method or not method.isalpha():
+            raise UsageError(f"invalid HTTP method {excerpt(str(method))}")
+        if not isinstance(body, bytes):
+            raise UsageError(f"expected body as bytes, got {type(body).__name__}")
+        if not isinstance(url, str):
+            raise UsageError(f"expected the URL as str, got {type(url).__name__}")
+        self._parts = _split_url(url)
+        self._url = url
+        self._method = method
+        self._headers = _header_pairs(headers)
+        self._body = body
+
+    @property
+    def url(self) -> str:
+        """The absolute URL."""
+        return self._url
+
+    @property
+    def method(self) -> str:
+        """The HTTP method."""
+        return self._method
+
+    @property
+    def headers(self) -> tuple[tuple[str, str], ...]:
+        """The caller's headers, as ``(name, value)`` pairs."""
+        return self._headers
+
+    @property
+    def body(self) -> bytes:
+        """The request body."""
+        return self._body
+
+    def _key(self) -> tuple[str, str, tuple[tuple[str, str], ...], bytes]:
+        return (self._url, self._method, self._headers, self._body)
+
+    def __eq__(self, other: object) -> bool:
+        """Equal to a request with the same URL, method, headers and body."""
+        if type(other) is not Request:
+            return NotImplemented
+        return self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return (
+            f"Request(url={self._url!r}, method={self._method!r}, "
+            f"headers={self._headers!r}, body={self._body!r})"
+        )
 
     @classmethod
     def get(cls, url: str, *, headers: HeadersLike | None = None) -> Request:

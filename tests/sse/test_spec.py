@@ -1426,6 +1426,70 @@ def test_iter_events_with_limits() -> None:
         next(it)
 
 
+# what is passed -> fragments of the message, for iter_events and aiter_events
+WRONG_SOURCES: list[Any] = [
+    pytest.param(
+        b"data: x\n\n",
+        "takes {kind} of bytes chunks, got a bytes object; wrap it: "
+        "iter_events([data])",
+        id="bytes",
+    ),
+    pytest.param(bytearray(b"data: x\n\n"), "got a bytearray object", id="bytearray"),
+    pytest.param(
+        memoryview(b"data: x\n\n"), "got a memoryview object", id="memoryview"
+    ),
+    pytest.param(
+        "data: x\n\n",
+        "got a str object; encode and wrap it: iter_events([text.encode()])",
+        id="str",
+    ),
+    pytest.param(None, "takes {kind} of bytes chunks, got NoneType", id="none"),
+    pytest.param(42, "got int", id="int"),
+]
+
+
+@pytest.mark.parametrize(("source", "fragment"), WRONG_SOURCES)
+def test_iter_events_refuses_a_non_iterable_of_chunks_at_the_call(
+    source: Any, fragment: str
+) -> None:
+    """Passing the bytes themselves says so, not "expects bytes, got int"."""
+    with pytest.raises(UsageError) as info:
+        iter_events(source)  # raised at the call, before any iteration
+    assert str(info.value).startswith("iter_events() ")
+    assert fragment.format(kind="an iterable") in str(info.value)
+    assert isinstance(info.value, TypeError)
+
+
+@pytest.mark.parametrize(("source", "fragment"), WRONG_SOURCES)
+def test_aiter_events_refuses_a_non_iterable_of_chunks_at_the_call(
+    source: Any, fragment: str
+) -> None:
+    with pytest.raises(UsageError) as info:
+        aiter_events(source)
+    assert str(info.value).startswith("aiter_events() ")
+    assert fragment.format(kind="an async iterable") in str(info.value)
+
+
+def test_iter_and_aiter_events_point_at_each_other() -> None:
+    """A sync source given to aiter_events (or the reverse) names the other."""
+    with pytest.raises(UsageError, match=r"got list; use iter_events\(\) for it"):
+        aiter_events([b"data: x\n\n"])  # type: ignore[arg-type]
+    source = _agen([b"data: x\n\n"])
+    with pytest.raises(
+        UsageError, match=r"got async_generator; use aiter_events\(\) for it"
+    ):
+        iter_events(source)  # type: ignore[arg-type]
+    asyncio.run(source.aclose())
+
+
+def test_iter_events_refuses_a_str_chunk_with_the_decoder_message() -> None:
+    """An iterable of the wrong items is still caught, at that item."""
+    it = iter_events([b"data: a\n\n", "data: b\n\n"])  # type: ignore[list-item]
+    assert next(it) == ev("a")
+    with pytest.raises(UsageError, match="expects bytes, got str"):
+        next(it)
+
+
 async def _agen(
     chunks: list[bytes], pulled: list[int] | None = None
 ) -> AsyncIterator[bytes]:
