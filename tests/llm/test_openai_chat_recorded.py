@@ -63,7 +63,7 @@ from tests.helpers import split_chunks
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
 
-    from sseparse.llm import StreamEvent
+    from sseparse.llm import ChatStreamEvent
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "openai_chat"
 
@@ -160,7 +160,7 @@ WITH_EVENTS = [rec for rec in ALL if rec.events is not None]
 class Outcome:
     """Everything one run of a stream produced."""
 
-    events: list[StreamEvent]
+    events: list[ChatStreamEvent]
     final: dict[str, Any] | None
     error: SseparseError | None
     acc: OpenAIChatAccumulator
@@ -170,7 +170,7 @@ def run(chunks: Iterable[bytes], **options: Any) -> Outcome:
     """Decode ``chunks`` and feed every SSE item to a fresh accumulator."""
     decoder = SSEDecoder(comments=True)
     acc = OpenAIChatAccumulator(**options)
-    events: list[StreamEvent] = []
+    events: list[ChatStreamEvent] = []
     final = None
     error: SseparseError | None = None
     try:
@@ -189,7 +189,7 @@ def run(chunks: Iterable[bytes], **options: Any) -> Outcome:
 def run_chunk_dicts(rec: Recorded) -> Outcome:
     """Feed the parsed chunks with ``feed_chunk`` (no SSE, no ``[DONE]``)."""
     acc = OpenAIChatAccumulator()
-    events: list[StreamEvent] = []
+    events: list[ChatStreamEvent] = []
     for payload in payloads(rec):
         events.extend(acc.feed_chunk(payload))
     final = acc.close()
@@ -228,7 +228,7 @@ _FIELDS = (
 )
 
 
-def describe(ev: StreamEvent) -> tuple[Any, ...]:
+def describe(ev: ChatStreamEvent) -> tuple[Any, ...]:
     return (ev.type, *((f, getattr(ev, f)) for f in _FIELDS if hasattr(ev, f)))
 
 
@@ -397,8 +397,8 @@ def _tool_call_positions(out: Outcome) -> dict[tuple[int, int | None], int]:
     """(choice, wire index) -> position in the final ``tool_calls`` list."""
     indexes: dict[int, set[int]] = defaultdict(set)
     for ev in out.events:
-        if ev.type == "tool_call.started" and ev.index is not None:  # type: ignore[attr-defined]
-            indexes[ev.choice_index].add(ev.index)  # type: ignore[attr-defined]
+        if ev.type == "tool_call.started" and ev.index is not None:
+            indexes[ev.choice_index].add(ev.index)
     return {
         (choice, index): pos
         for choice, seen in indexes.items()
@@ -641,7 +641,7 @@ def _quirk_choices_out_of_order(rec: Recorded) -> None:
     out = run([rec.data])
     assert out.final is not None
     assert [c["index"] for c in out.final["choices"]] == [0, 1]
-    firsts = [ev.choice_index for ev in out.events if ev.type == "content.delta"]  # type: ignore[attr-defined]
+    firsts = [ev.choice_index for ev in out.events if ev.type == "content.delta"]
     assert firsts[0] == 1
 
 
@@ -664,7 +664,7 @@ def _quirk_whole_calls(rec: Recorded) -> None:
 
 def _quirk_index_gaps(rec: Recorded) -> None:
     out = run([rec.data])
-    started = [ev.index for ev in out.events if ev.type == "tool_call.started"]  # type: ignore[attr-defined]
+    started = [ev.index for ev in out.events if ev.type == "tool_call.started"]
     assert started == [2, 5]
     calls = _message(rec)["tool_calls"]
     assert len(calls) == 2
@@ -772,7 +772,7 @@ def _quirk_stop_after_tools(rec: Recorded) -> None:
     assert out.final is not None
     assert out.final["choices"][0]["finish_reason"] == "stop"
     dones = [ev for ev in out.events if ev.type == "tool_calls.function.arguments.done"]
-    assert [ev.complete for ev in dones] == [True, True]  # type: ignore[attr-defined]
+    assert [ev.complete for ev in dones] == [True, True]
 
 
 def _quirk_refusal(rec: Recorded) -> None:
@@ -787,9 +787,9 @@ def _quirk_length_cut(rec: Recorded) -> None:
     (done,) = [
         ev for ev in out.events if ev.type == "tool_calls.function.arguments.done"
     ]
-    assert done.complete is False  # type: ignore[attr-defined]
+    assert done.complete is False
     with pytest.raises(SseparseError):
-        done.parsed_arguments  # type: ignore[attr-defined]  # noqa: B018
+        done.parsed_arguments  # noqa: B018
 
 
 def _quirk_stream_error(rec: Recorded) -> None:
