@@ -102,6 +102,7 @@ from sseparse.errors import (
     excerpt,
 )
 from sseparse.limits import DEFAULT_LIMITS, Limits
+from sseparse.llm import _loads
 from sseparse.llm._merge import OPENAI_CHAT, Merge, set_once
 from sseparse.llm._text import TextSlot
 from sseparse.llm.events import (
@@ -166,6 +167,19 @@ _LOGPROBS_FIELDS = OPENAI_CHAT["logprobs"].fields
 _LOGPROBS_DEFAULT = OPENAI_CHAT["logprobs"].default
 _OBJECT_FIELDS = OPENAI_CHAT["object"].fields
 _OBJECT_DEFAULT = OPENAI_CHAT["object"].default
+# Top-level keys whose every value is ignored from the first chunk on.
+_SKIPPED_TOP = frozenset(k for k, p in _CHUNK_FIELDS.items() if p is Merge.SKIP)
+_USAGE_KEYS = frozenset({"usage", "x_groq"})  # they make UsageUpdated events
+# The fast path's chunk shape: a choice with these keys (nulls but the delta),
+# the delta only "content", when the table says content concatenates.
+_PLAIN_CHOICE_KEYS = frozenset({"index", "delta", "logprobs", "finish_reason"})
+_FAST_CONTENT = (
+    _CHOICE_FIELDS.get("delta") is Merge.OBJECT
+    and _CHOICE_FIELDS.get("index") is Merge.SKIP
+    and _CHOICE_FIELDS.get("logprobs") is Merge.OBJECT
+    and _CHOICE_FIELDS.get("finish_reason") is Merge.LATEST_NON_NULL
+    and _DELTA_FIELDS.get("content") is Merge.CONCAT
+)
 
 
 Path = tuple[str | int, ...]  # where a field is in its chunk, for error messages
@@ -288,6 +302,7 @@ class OpenAIChatAccumulator:
         tools: list[dict[str, Any]] | None = None,
     ) -> None:
         self._limits = DEFAULT_LIMITS if limits is None else limits
+        self._loads = _loads.loads  # exactly json.loads, faster with msgspec
         self._max_text = self._limits.max_text_chars
         self._max_items = self._limits.max_stream_items
         kind = (
@@ -312,6 +327,8 @@ class OpenAIChatAccumulator:
             "usage": None,
         }
         self._choices: dict[int, _Choice] = {}
+        # top-level keys whose values change nothing any more (see _merge_chunk)
+        self._settled: set[str] = set(_SKIPPED_TOP)
         self._choices_sorted = True  # the live "choices" list is in index order
         self._unsorted_tools: list[_Choice] = []
         self._dirty: list[TextSlot] = []
@@ -368,7 +385,7 @@ class OpenAIChatAccumulator:
             if data == "[DONE]":
                 return self._end_marker()
             try:
-                payload = json.loads(data)
+                payload = self._loads(data)
             except ValueError as exc:
                 return self._fail(
                     InvalidChunk(
@@ -381,7 +398,7 @@ class OpenAIChatAccumulator:
                 )
             return self._chunk(payload)
         try:
-            body: Any = json.loads(data)
+            body: Any = self._loads(data)
         except ValueError:
             body = data
         if name == "error":
@@ -589,16 +606,19 @@ class OpenAIChatAccumulator:
     def _merge_chunk(self, payload: dict[str, Any]) -> list[ChatStreamEvent]:
         events: list[ChatStreamEvent] = [ChunkReceived(chunk=payload)]
         out = self._out
+        settled = self._settled
         choices: Any = None
         for key, value in payload.items():
+            if key in settled:  # a no-op by its policy: skipped, or set once
+                continue
             policy = _CHUNK_FIELDS.get(key, _CHUNK_DEFAULT)
             if policy is _KEYED:  # "choices", merged after the metadata
                 choices = value
-            elif policy is _SKIP:
-                continue
             elif value is None:
                 if key not in out:
                     out[key] = None
+            elif policy is _LATEST and key not in _USAGE_KEYS:
+                out[key] = value  # system_fingerprint, on every chunk
             elif key == "usage":
                 if type(value) is not dict:
                     self._invalid("usage", "an object", value)
@@ -606,6 +626,8 @@ class OpenAIChatAccumulator:
                 events.append(UsageUpdated(usage=value))
             else:
                 self._apply(out, key, value, policy, (key,))
+                if policy is _SET_ONCE and out.get(key):
+                    settled.add(key)  # from now on every value is ignored
                 if key == "x_groq" and type(value) is dict:
                     usage = value.get("usage")
                     if type(usage) is dict:
@@ -614,9 +636,54 @@ class OpenAIChatAccumulator:
         if choices is not None:
             if type(choices) is not list:
                 return self._invalid("choices", "a list", choices)
+            if len(choices) == 1 and self._plain_content(choices[0], events):
+                return events
             for position, choice in enumerate(choices):
                 self._merge_choice(choice, position, events)
         return events
+
+    def _plain_content(self, raw: Any, events: list[ChatStreamEvent]) -> bool:
+        """The fast path of the overwhelmingly common chunk: one known choice
+        whose delta is only some ``content`` text, nothing finished, no
+        logprobs.  Returns ``False`` (having done nothing) for any other shape,
+        which the general path then merges: both apply the same table."""
+        if type(raw) is not dict or not _FAST_CONTENT:
+            return False
+        delta = raw.get("delta")
+        if (
+            type(delta) is not dict
+            or len(delta) != 1
+            or raw.get("finish_reason") is not None
+            or raw.get("logprobs") is not None
+            or not raw.keys() <= _PLAIN_CHOICE_KEYS
+        ):
+            return False
+        text = delta.get("content")
+        index = raw.get("index")
+        if type(text) is not str or not text or type(index) is not int:
+            return False
+        choice = self._choices.get(index)
+        if choice is None or choice.parts is not None:
+            return False
+        total = self._text_chars + len(text)
+        if total > self._max_text:
+            return False  # the general path raises LimitExceeded
+        self._text_chars = total
+        slot = choice.content
+        slot.append(text)
+        if not slot.dirty:
+            slot.dirty = True
+            self._dirty.append(slot)
+        events.append(
+            ContentDelta(
+                choice_index=index,
+                delta=text,
+                slot=slot,
+                end=slot.length,
+                json=self._json_content,
+            )
+        )
+        return True
 
     def _choice(self, index: int) -> _Choice:
         choice = self._choices.get(index)
