@@ -103,7 +103,9 @@ def test_request_is_an_immutable_hashable_value() -> None:
     b = Request(url="http://example.com/x", headers=[("X-A", "1")], body=b"b")
     assert a == b
     assert hash(a) == hash(b)
-    assert a != Request(url="http://example.com/x")
+    assert a != Request(url="http://example.com/x", headers={"X-A": "1"})
+    assert a != Request(url="http://example.com/x", body=b"b")
+    assert a != Request(url="http://example.com/x", method="POST", body=b"b")
     assert a != "http://example.com/x"
     assert pickle.loads(pickle.dumps(a)) == a
     assert repr(a) == (
