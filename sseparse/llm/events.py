@@ -26,7 +26,8 @@ Equality and hashing: events compare by value and are unhashable, all alike.
   equal (``dict``, ``list`` and ``Any`` fields by their own ``==``).  What backs
   the lazy views (the accumulator's text slot and the position in it) takes no
   part: an event is the fact it states, so two runs of one stream give equal
-  event lists, and a delta equals another with the same text at the same place.
+  event lists, and two deltas of the same text to the same choice are equal
+  wherever they came in the stream (compare ``snapshot`` to tell them apart).
 * ``hash(event)`` raises ``TypeError: unhashable type: 'ContentDelta'``, and
   ``isinstance(event, collections.abc.Hashable)`` is ``False``, as for ``list``
   and ``dict``.  ``frozen`` means the attributes cannot be rebound, not that
