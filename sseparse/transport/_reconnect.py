@@ -298,8 +298,9 @@ class Reconnector(Generic[_T]):
     ) -> list[ResponseStarted | _T | StreamEnded]:
         """Feed the current connection; see :meth:`EventStreamConnection.feed`.
 
-        An exception from the connection is remembered for
-        :meth:`connection_lost` and raised.
+        An error from the connection is remembered for
+        :meth:`connection_lost` and raised; an interruption
+        (``KeyboardInterrupt``, ``SystemExit``) is raised and not remembered.
         """
         conn = self._live("feed()")
         try:
