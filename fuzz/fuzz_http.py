@@ -126,7 +126,9 @@ def _check_items(
         assert isinstance(item, allowed), item
     if start.status == 204:
         assert len(items) == 2
-    assert _refuses(connection.close)  # calls after close() are refused
+    assert connection.close() == []  # ENDED: close() is idempotent
+    assert connection.state is ConnectionState.ENDED
+    assert _refuses(lambda: connection.feed(b"data: x\n\n"))  # feeds are refused
 
 
 def _feed(chunks: list[bytes], options: dict[str, Any]) -> tuple[list[Any], Facts]:
