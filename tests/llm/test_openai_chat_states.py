@@ -7,11 +7,10 @@ this module checks the machine itself, one rule per test, on short streams.
 from __future__ import annotations
 
 import copy
-import gc
+import functools
 import json
 import pickle
-import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -40,6 +39,10 @@ from sseparse.llm import (
     ToolCallArgumentsDone,
     UnknownEvent,
 )
+from tests._work import assert_linear
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
 
 META = {
     "id": "chatcmpl-1",
@@ -546,6 +549,14 @@ def _tool_calls_in_reverse(n: int) -> list[dict[str, Any]]:
     ]
 
 
+def _accumulate(chunks: list[dict[str, Any]]) -> Iterator[Callable[[], object]]:
+    """Steps: each chunk fed to a fresh accumulator, then ``snapshot()``."""
+    acc = OpenAIChatAccumulator()
+    for payload in copy.deepcopy(chunks):  # in case feed_chunk keeps references
+        yield functools.partial(acc.feed_chunk, payload)
+    yield acc.snapshot
+
+
 @pytest.mark.parametrize(
     "make",
     [
@@ -556,27 +567,9 @@ def _tool_calls_in_reverse(n: int) -> list[dict[str, Any]]:
     ],
 )
 def test_growth_is_linear(make: Any) -> None:
-    def cost(n: int) -> float:
-        chunks = make(n)
-        best = float("inf")
-        for _ in range(3):
-            # The collector's passes over the whole test process would add a
-            # cost that grows with everything alive, not with our work.
-            gc.disable()
-            try:
-                start = time.process_time()
-                acc = OpenAIChatAccumulator()
-                for payload in chunks:
-                    acc.feed_chunk(payload)
-                acc.snapshot()
-                best = min(best, time.process_time() - start)
-            finally:
-                gc.enable()
-        return best
-
-    small, large = cost(400), cost(6400)
-    # linear: about 16; the quadratic versions measured 86 to 240
-    assert large / max(small, 1e-6) < 48, (small, large)
+    # Counted work, not time: the counts are the same on a busy machine (see
+    # tests/_work.py).  Linear work gives about 16 per counter, quadratic 256.
+    assert_linear(_accumulate, make(200), make(16 * 200))
 
 
 def test_out_of_order_lists_are_sorted_in_the_snapshot() -> None:
