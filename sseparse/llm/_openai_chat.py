@@ -88,7 +88,9 @@ from __future__ import annotations
 import contextlib
 import enum
 import json
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
+
+import attrs
 
 from sseparse.errors import (
     ContentFilterFinishReasonError,
@@ -127,6 +129,9 @@ from sseparse.llm.events import (
     UsageUpdated,
 )
 from sseparse.sse import Comment, ServerSentEvent
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 __all__ = ["AccumulatorState", "OpenAIChatAccumulator"]
 
@@ -170,9 +175,10 @@ _OBJECT_DEFAULT = OPENAI_CHAT["object"].default
 # Top-level keys whose every value is ignored from the first chunk on.
 _SKIPPED_TOP = frozenset(k for k, p in _CHUNK_FIELDS.items() if p is Merge.SKIP)
 _USAGE_KEYS = frozenset({"usage", "x_groq"})  # they make UsageUpdated events
-# The fast path's chunk shape: a choice with these keys (nulls but the delta),
-# the delta only "content", when the table says content concatenates.
-_PLAIN_CHOICE_KEYS = frozenset({"index", "delta", "logprobs", "finish_reason"})
+# The fast path's chunk shape: a choice with index, delta and (null)
+# finish_reason and logprobs, the delta only "content", when the table says
+# that these are what the fast path does.
+_ABSENT: Any = object()
 _FAST_CONTENT = (
     _CHOICE_FIELDS.get("delta") is Merge.OBJECT
     and _CHOICE_FIELDS.get("index") is Merge.SKIP
@@ -181,6 +187,60 @@ _FAST_CONTENT = (
     and _DELTA_FIELDS.get("content") is Merge.CONCAT
 )
 
+
+def _slot_setters(cls: type, names: tuple[str, ...]) -> list[Any]:
+    """The slot setters of an attrs event class, checked against its fields.
+
+    The two events made for every chunk (``ChunkReceived``, ``ContentDelta``)
+    are built by setting their slots directly: attrs' frozen ``__init__`` goes
+    through ``object.__setattr__`` per field and costs about three times as
+    much, which was a third of the accumulator's per-chunk cost.  The field
+    names are checked here, at import, so a change of the classes' layout
+    fails loudly instead of building half-made events; the tests compare these
+    events with the ones the public constructors build.
+    """
+    fields = tuple(field.name for field in attrs.fields(cls))
+    if fields != names:
+        raise ImportError(f"{cls.__name__} fields are {fields}, expected {names}")
+    return [cls.__dict__[name].__set__ for name in names]
+
+
+def _chunk_received_maker() -> Any:
+    new = object.__new__
+    (set_chunk,) = _slot_setters(ChunkReceived, ("chunk",))
+
+    def chunk_received(chunk: dict[str, Any]) -> ChunkReceived:
+        event = new(ChunkReceived)
+        set_chunk(event, chunk)
+        return event
+
+    return chunk_received
+
+
+def _content_delta_maker() -> Any:
+    new = object.__new__
+    set_index, set_delta, set_slot, set_end, set_json = _slot_setters(
+        ContentDelta, ("choice_index", "delta", "_slot", "_end", "_json")
+    )
+
+    def content_delta(
+        choice_index: int, delta: str, slot: TextSlot, end: int, json: bool
+    ) -> ContentDelta:
+        event = new(ContentDelta)
+        set_index(event, choice_index)
+        set_delta(event, delta)
+        set_slot(event, slot)
+        set_end(event, end)
+        set_json(event, json)
+        return event
+
+    return content_delta
+
+
+_new_chunk_received: Callable[[dict[str, Any]], ChunkReceived] = _chunk_received_maker()
+_new_content_delta: Callable[[int, str, TextSlot, int, bool], ContentDelta] = (
+    _content_delta_maker()
+)
 
 Path = tuple[str | int, ...]  # where a field is in its chunk, for error messages
 
@@ -604,7 +664,7 @@ class OpenAIChatAccumulator:
         return events
 
     def _merge_chunk(self, payload: dict[str, Any]) -> list[ChatStreamEvent]:
-        events: list[ChatStreamEvent] = [ChunkReceived(chunk=payload)]
+        events: list[ChatStreamEvent] = [_new_chunk_received(payload)]
         out = self._out
         settled = self._settled
         choices: Any = None
@@ -636,54 +696,61 @@ class OpenAIChatAccumulator:
         if choices is not None:
             if type(choices) is not list:
                 return self._invalid("choices", "a list", choices)
-            if len(choices) == 1 and self._plain_content(choices[0], events):
-                return events
+            if len(choices) == 1 and _FAST_CONTENT:
+                # The fast path of the overwhelmingly common chunk: one known
+                # choice whose delta is only some content text, no finish, no
+                # logprobs.  It does what the general path does for that shape
+                # (the same table rows), with fewer calls and lookups; any
+                # other shape, or a limit about to be passed, goes the general
+                # way.
+                raw = choices[0]
+                if type(raw) is dict and len(raw) <= 4:
+                    delta = raw.get("delta")
+                    finish = raw.get("finish_reason", _ABSENT)
+                    logprobs = raw.get("logprobs", _ABSENT)
+                    if (
+                        type(delta) is dict
+                        and len(delta) == 1
+                        and (finish is None or finish is _ABSENT)
+                        and (logprobs is None or logprobs is _ABSENT)
+                        # no key but index, delta, finish_reason and logprobs:
+                        and len(raw)
+                        == 2 + (finish is not _ABSENT) + (logprobs is not _ABSENT)
+                    ):
+                        text = delta.get("content")
+                        index: Any = raw.get("index")
+                        choice = (
+                            self._choices.get(index) if type(index) is int else None
+                        )
+                        if (
+                            type(text) is str
+                            and text
+                            and choice is not None
+                            and choice.parts is None
+                        ):
+                            total = self._text_chars + len(text)
+                            if total <= self._max_text:
+                                self._text_chars = total
+                                slot = choice.content
+                                slot.parts.append(text)  # slot.append, inlined
+                                slot.pending.append(text)
+                                slot.length += len(text)
+                                if not slot.dirty:
+                                    slot.dirty = True
+                                    self._dirty.append(slot)
+                                events.append(
+                                    _new_content_delta(
+                                        index,
+                                        text,
+                                        slot,
+                                        slot.length,
+                                        self._json_content,
+                                    )
+                                )
+                                return events
             for position, choice in enumerate(choices):
                 self._merge_choice(choice, position, events)
         return events
-
-    def _plain_content(self, raw: Any, events: list[ChatStreamEvent]) -> bool:
-        """The fast path of the overwhelmingly common chunk: one known choice
-        whose delta is only some ``content`` text, nothing finished, no
-        logprobs.  Returns ``False`` (having done nothing) for any other shape,
-        which the general path then merges: both apply the same table."""
-        if type(raw) is not dict or not _FAST_CONTENT:
-            return False
-        delta = raw.get("delta")
-        if (
-            type(delta) is not dict
-            or len(delta) != 1
-            or raw.get("finish_reason") is not None
-            or raw.get("logprobs") is not None
-            or not raw.keys() <= _PLAIN_CHOICE_KEYS
-        ):
-            return False
-        text = delta.get("content")
-        index = raw.get("index")
-        if type(text) is not str or not text or type(index) is not int:
-            return False
-        choice = self._choices.get(index)
-        if choice is None or choice.parts is not None:
-            return False
-        total = self._text_chars + len(text)
-        if total > self._max_text:
-            return False  # the general path raises LimitExceeded
-        self._text_chars = total
-        slot = choice.content
-        slot.append(text)
-        if not slot.dirty:
-            slot.dirty = True
-            self._dirty.append(slot)
-        events.append(
-            ContentDelta(
-                choice_index=index,
-                delta=text,
-                slot=slot,
-                end=slot.length,
-                json=self._json_content,
-            )
-        )
-        return True
 
     def _choice(self, index: int) -> _Choice:
         choice = self._choices.get(index)

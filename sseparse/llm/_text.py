@@ -39,13 +39,13 @@ class TextSlot:
         "_limits",
         "_parsed_len",
         "_parser",
-        "_parts",
-        "_pending",
         "_text",
         "dirty",
         "key",
         "length",
         "owner",
+        "parts",
+        "pending",
     )
 
     def __init__(self, owner: dict[str, Any] | None, key: str, limits: Limits) -> None:
@@ -53,24 +53,27 @@ class TextSlot:
         self.key = key
         self.length = 0
         self.dirty = False
-        self._parts: list[str] = []
+        # Fragments not joined into the text yet, and not fed to the JSON
+        # parser yet: public so that the accumulator's fast path can append
+        # without a call (keep the three updates of append() together).
+        self.parts: list[str] = []
         self._text = ""
         self._limits = limits
         self._parser: JSONStreamParser | None = None
-        self._pending: list[str] = []  # fragments the parser has not seen
+        self.pending: list[str] = []  # fragments the parser has not seen
         self._parsed_len = 0  # characters the parser has seen
         self._error: BaseException | None = None
         self._final: Any = None
         self._has_final = False
 
     def append(self, fragment: str) -> None:
-        self._parts.append(fragment)
-        self._pending.append(fragment)
+        self.parts.append(fragment)
+        self.pending.append(fragment)
         self.length += len(fragment)
 
     def text(self) -> str:
         """The whole text so far."""
-        parts = self._parts
+        parts = self.parts
         if parts:
             text = self._text
             self._text = ""  # ours is now the only reference: += grows in place
@@ -134,7 +137,7 @@ class TextSlot:
         parser = self._parser
         if parser is None:
             parser = self._parser = JSONStreamParser(limits=self._limits)
-        pending = self._pending
+        pending = self.pending
         if pending and length > self._parsed_len:
             # Fragments end where events end: take whole ones up to *length*.
             taken = 0
