@@ -19,9 +19,10 @@ nesting past the recursion limit.  Duplicate keys (the last wins), ``-0.0``,
 U+2028/2029, whitespace and a leading BOM (refused) agree already; the
 differential property test of ``tests/llm/test_loads.py`` keeps it so.
 
-Accumulators read :data:`loads` when they are constructed (so tests can switch
-the fast path off with :func:`use_fast`); everything in ``sseparse.llm`` that
-parses chunk JSON goes through it.
+Accumulators take the loader from :func:`loads_function` when they are
+constructed (so tests can switch the fast path off with :func:`use_fast`), and
+call it directly per chunk; everything in ``sseparse.llm`` that parses chunk
+JSON goes through this module.
 """
 
 from __future__ import annotations
@@ -32,36 +33,49 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-__all__ = ["FAST_PARSER", "loads", "use_fast"]
+__all__ = ["fast_parser", "loads", "loads_function", "use_fast"]
 
 _json_loads = json.loads
-
-
-def _fast_decoder() -> Callable[[str], Any] | None:
-    try:
-        import msgspec
-    except ImportError:
-        return None
-    decode: Callable[[str], Any] = msgspec.json.Decoder().decode
-    return decode
-
-
-_decode = _fast_decoder()
-
-#: The fast parser in use (``"msgspec"``), or ``None``.
-FAST_PARSER: str | None = None if _decode is None else "msgspec"
+_decode: Callable[[str], Any] | None = None
+_enabled = True  # use the fast parser when it is installed
+_resolved: Callable[[str], Any] | None = None
 
 
 def _loads_fast(text: str) -> Any:
     """``json.loads(text)``, parsed by msgspec when msgspec accepts the text."""
     try:
-        return _decode(text)  # type: ignore[misc]  # set when this is in use
+        return _decode(text)  # type: ignore[misc]  # set before this is in use
     except Exception:  # refused (or a recursion limit): json.loads decides
         return _json_loads(text)
 
 
-#: The loader in use: exactly ``json.loads``, faster with msgspec installed.
-loads: Callable[[str], Any] = _json_loads if _decode is None else _loads_fast
+def loads_function() -> Callable[[str], Any]:
+    """The loader in use: exactly ``json.loads``, faster with msgspec installed.
+
+    msgspec is imported on the first call, not with ``sseparse`` (whose import
+    pulls in attrs only).  Accumulators call this when they are constructed.
+    """
+    global _decode, _resolved
+    if _resolved is None:
+        if _enabled:
+            try:
+                import msgspec
+            except ImportError:
+                pass
+            else:
+                _decode = msgspec.json.Decoder().decode
+        _resolved = _loads_fast if _enabled and _decode is not None else _json_loads
+    return _resolved
+
+
+def loads(text: str) -> Any:
+    """Exactly ``json.loads(text)``: value, type, and whether it raises."""
+    return loads_function()(text)
+
+
+def fast_parser() -> str | None:
+    """The fast parser in use (``"msgspec"``), or ``None``."""
+    return "msgspec" if loads_function() is _loads_fast else None
 
 
 def use_fast(enabled: bool) -> Callable[[str], Any]:
@@ -69,6 +83,7 @@ def use_fast(enabled: bool) -> Callable[[str], Any]:
 
     Only accumulators constructed afterwards use the new loader.
     """
-    global loads
-    loads = _loads_fast if enabled and _decode is not None else _json_loads
-    return loads
+    global _enabled, _resolved
+    _enabled = enabled
+    _resolved = None
+    return loads_function()

@@ -362,7 +362,7 @@ class OpenAIChatAccumulator:
         tools: list[dict[str, Any]] | None = None,
     ) -> None:
         self._limits = DEFAULT_LIMITS if limits is None else limits
-        self._loads = _loads.loads  # exactly json.loads, faster with msgspec
+        self._loads = _loads.loads_function()  # json.loads, faster with msgspec
         self._max_text = self._limits.max_text_chars
         self._max_items = self._limits.max_stream_items
         kind = (
