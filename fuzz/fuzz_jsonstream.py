@@ -12,7 +12,9 @@ replaced when the input is not even that):
 * every feeding fails the same way, at the same position, from the ``feed()``
   that brought that position; the parser then refuses use with ``UsageError``;
 * ``snapshot()``, ``open_path`` and ``is_complete()`` work after every piece;
-* with small limits only ``LimitExceeded`` or ``JSONStreamError`` escape.
+* with small limits only ``LimitExceeded`` or ``JSONStreamError`` escape;
+* with the interpreter's integer digit limit lowered to 640 (odd first byte) an
+  integer past it fails like ``json.loads``, the same for every feeding.
 
 Documents nested past the default ``Limits.max_json_depth`` (1000) end in
 ``LimitExceeded``; those nested deeper than ``json.loads`` can recurse are not
@@ -25,8 +27,10 @@ pytest (``pytest fuzz/fuzz_jsonstream.py``, hypothesis tests); see
 
 from __future__ import annotations
 
+import contextlib
 import json
-from typing import Any
+import sys
+from typing import TYPE_CHECKING, Any
 
 from _support import run_atheris, seeded_chunks
 from hypothesis import given
@@ -36,6 +40,21 @@ from sseparse import JSONStreamError, LimitExceeded, Limits, UsageError
 from sseparse.jsonstream import JSONStreamParser, ParserState
 from sseparse.testing import json_texts
 from sseparse.testing import same_json as same
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+LOW_DIGIT_LIMIT = 640  # the smallest sys.set_int_max_str_digits() accepts
+
+
+@contextlib.contextmanager
+def _int_digit_limit(limit: int) -> Iterator[None]:
+    old = sys.get_int_max_str_digits()
+    sys.set_int_max_str_digits(limit)
+    try:
+        yield
+    finally:
+        sys.set_int_max_str_digits(old)
 
 
 def _text(data: bytes) -> str:
@@ -113,8 +132,17 @@ def fuzz_one_input(data: bytes) -> None:
 
     Args:
         data: the fuzzer's input: all of it is the text (as UTF-8), the first
-            eight bytes seed the split and the first byte picks small limits.
+            eight bytes seed the split and the first byte picks small limits
+            and, when odd, a lowered integer digit limit.
     """
+    if data and data[0] % 2:
+        with _int_digit_limit(LOW_DIGIT_LIMIT):
+            _check(data)
+    else:
+        _check(data)
+
+
+def _check(data: bytes) -> None:
     text = _text(data)
     whole = _run([text])
     runs = [whole, _run(seeded_chunks(text, data[:8]))]
@@ -167,6 +195,33 @@ def _near_json(draw: st.DrawFn) -> bytes:
 
 @given(_near_json())
 def test_fuzz_jsonstream_near_json(data: bytes) -> None:
+    fuzz_one_input(data)
+
+
+# Integers around the lowered digit limit, whole or in fractions and exponents,
+# in containers, a few bytes changed.
+@st.composite
+def _long_numbers(draw: st.DrawFn) -> bytes:
+    numbers = []
+    for _ in range(draw(st.integers(1, 3))):
+        width = draw(st.integers(LOW_DIGIT_LIMIT - 2, LOW_DIGIT_LIMIT + 2))
+        sign = draw(st.sampled_from(("", "-")))
+        tail = draw(st.sampled_from(("", "", ".5", "e2", "E-1")))
+        numbers.append(sign + "9" * width + tail)
+    body = bytearray(
+        draw(st.sampled_from(("[{}]", '{{"a": {}}}', "{}")))
+        .format(", ".join(numbers))
+        .encode()
+    )
+    for _ in range(draw(st.integers(0, 2))):
+        index = draw(st.integers(0, len(body) - 1))
+        body[index : index + 1] = draw(st.binary(max_size=2))
+    # The first byte picks the digit limit: an odd one (tab, CR) lowers it.
+    return draw(st.sampled_from((b"\t", b"\r", b" ", b"\n"))) + bytes(body)
+
+
+@given(_long_numbers())
+def test_fuzz_jsonstream_long_numbers(data: bytes) -> None:
     fuzz_one_input(data)
 
 

@@ -8,17 +8,21 @@ index for an array), so nesting depth costs no interpreter stack and is bounded
 by ``Limits.max_json_depth``.  ``_state`` says what may come next; one handler
 per state consumes as much of the delta as it can and returns where it stopped.
 
-Two shortcuts carry most deltas (the step handlers, in ``_steps``, stay the
-reference for every other case, every error and every limit):
+The states between values (``VALUE`` ... ``COMMA_OR_END``) share one handler,
+with or without events, so every transition between them is written once:
 
+* ``_on_structure``: one loop, state and tree in locals, that takes space,
+  punctuation, names, plain strings, numbers and literals, and is where values
+  enter the tree (``_put``).  A string with an escape or a control character
+  goes on in ``_on_string``, a number or literal cut where it cannot tell what
+  comes next (after its sign, point or exponent mark), or malformed, in
+  ``_on_token``; each hands its finished value to ``_value_done``.  Every error
+  message of these states comes from ``_EXPECTED`` and ``_AFTER_MEMBER``.
 * ``feed()`` takes a delta wholly inside an open string in place: plain text is
   appended as it is; text with escapes (and an escape cut by the last delta,
   held in ``_carry``, in front of it) is decoded by one ``scanstring`` call.
-* Without events, the states between values (``VALUE`` ... ``COMMA_OR_END``)
-  all go to ``_on_structure``: one loop, state and tree in locals, that takes
-  space, punctuation, whole names, plain strings, numbers and literals, and
-  starts a plain string, name, number or literal cut by the end of the delta.
-  Whatever it does not know, it hands to the step handler of its state.
+  What it does not take (the closing quote, bad text, a limit reached) goes to
+  ``_on_string``, which raises.
 
 Values are built in place: a container is inserted into its parent the moment it
 opens, a string the moment its opening quote arrives (its decoded text kept as a
@@ -30,7 +34,10 @@ earlier value, because ``json.loads`` keeps the last one).
 
 Errors are raised by ``feed()`` at the first character that makes the text
 invalid JSON - no continuation could repair it - with its absolute offset, line
-and column.  A parser that raised stays failed.
+and column.  A parser that raised stays failed.  Like ``json.loads``, it refuses
+an integer with more digits than ``sys.get_int_max_str_digits()`` allows when
+the number ends (a point or exponent could still make it a float), reading the
+limit then, and reports it at the character that ended the number.
 
 Cost: each character is looked at by a constant number of C-level scans (regexes
 for runs of plain string characters, whitespace and number characters) and the
@@ -124,11 +131,6 @@ _LITERALS: dict[str, Any] = {
     "-Infinity": -math.inf,
 }
 _LITERAL_BY_START = {word[0]: word for word in _LITERALS if word[0] != "-"}
-# A whole plain string (no escape, no control character), and a plain member name
-# with the colon after it.
-_PLAIN_STRING = re.compile(r'"([^"\\\x00-\x1f]*)"').match
-_KEY_REST = re.compile(r'([^"\\\x00-\x1f]*)"[ \t\n\r]*(:[ \t\n\r]*)?').match
-_MEMBER = re.compile(r'[ \t\n\r]*"([^"\\\x00-\x1f]*)"[ \t\n\r]*:[ \t\n\r]*').match
 # After an opening quote: plain string text and, if it is there, the closing quote
 # (group 2); for a name, also the colon after it (group 3).  They always match.
 _STRING_REST = cast("_Matcher", re.compile(r'([^"\\\x00-\x1f]*)(")?').match)
@@ -156,7 +158,6 @@ _VALID_STRING = cast(
     re.compile(r'(?:[^"\\\x00-\x1f]|\\["\\/bfnrt]|\\u[0-9a-fA-F]{4})*').match,
 )
 _scanstring: Callable[[str, int], tuple[str, int]] = json.decoder.scanstring  # type: ignore[attr-defined]
-_TOKEN_START = frozenset("-0123456789tfnNI")
 _NUMBER_START = frozenset("-0123456789")
 _DIGITS = "0123456789"
 
@@ -191,6 +192,32 @@ _TOKEN_SET = frozenset(
     "-+.0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 )
 _NUMBER_MATCH = re.compile(r"-?(?:0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?").match
+
+
+# What each state between values expects: the messages of its errors.
+_EXPECTED: dict[ParserState, str] = {
+    _VALUE: "a value",
+    _VALUE_OR_END: "a value or ']'",
+    _KEY_OR_END: "'\"' to start a property name, or '}'",
+    _KEY: "'\"' to start a property name",
+    _COLON: "':' after a property name",
+}
+# After a member of an open object or array (``_COMMA_OR_END``), by its type.
+_CLOSER: dict[type, str] = {dict: "}", list: "]"}
+_AFTER_MEMBER: dict[type, str] = {dict: "',' or '}'", list: "',' or ']'"}
+
+
+def _put(top: _Container, keys: list[Any], key: str, value: Any) -> None:
+    """Put *value* in the open slot of *top*: member *key*, or the next element.
+
+    ``keys[-1]`` then names the slot (the path of what is open).
+    """
+    if type(top) is dict:
+        top[key] = value
+        keys[-1] = key
+    else:
+        keys[-1] = len(top)
+        top.append(value)  # type: ignore[union-attr]
 
 
 class JSONStreamParser:
@@ -245,32 +272,21 @@ class JSONStreamParser:
         self._num_state: str | None = "start"  # None: reading the literal _word
         self._word = ""
         self._events: list[JSONEvent] | None = [] if events else None
-        # One handler per state, each taking one step; without events, the
-        # states between values all go to _on_structure, which takes the common
-        # tokens in one loop and leaves the rest to these.
-        self._steps: dict[ParserState, Callable[[str, int], int]] = {
-            _VALUE: self._on_value,
-            _VALUE_OR_END: self._on_value_or_end,
-            _KEY_OR_END: self._on_key_or_end,
-            _KEY: self._on_key,
-            _COLON: self._on_colon,
-            _COMMA_OR_END: self._on_comma_or_end,
+        # One handler per state, each consuming as much of the delta as it can
+        # and returning where it stopped.
+        structure = self._on_structure
+        self._handlers: dict[ParserState, Callable[[str, int], int]] = {
+            _VALUE: structure,
+            _VALUE_OR_END: structure,
+            _KEY_OR_END: structure,
+            _KEY: structure,
+            _COLON: structure,
+            _COMMA_OR_END: structure,
             _STRING: self._on_string,
             _KEY_STRING: self._on_string,
             _TOKEN: self._on_token,
             _DONE: self._on_done,
         }
-        self._handlers = dict(self._steps)
-        if not events:
-            for state in (
-                _VALUE,
-                _VALUE_OR_END,
-                _KEY_OR_END,
-                _KEY,
-                _COLON,
-                _COMMA_OR_END,
-            ):
-                self._handlers[state] = self._on_structure
 
     # -- public -------------------------------------------------------------------
 
@@ -305,32 +321,20 @@ class JSONStreamParser:
         """
         state = self._state
         if state is _STRING and type(text) is str:
+            # The hot path: a delta wholly inside an open string, decoded here in
+            # one step.  Whatever it does not take (the closing quote, bad text,
+            # a limit reached) goes to the general path below, which raises.
             carry = self._carry
+            body: str | None
             if not carry and "\\" not in text:
-                if '"' in text:
-                    pass  # the string ends here: the general path
-                elif text.isprintable():  # no control character (and so no LF)
-                    # The hot path: a delta inside a string, nothing to decode
-                    # (_string_delta, inlined).
-                    n = len(text)
-                    self._offset += n
-                    self._str_len += n
-                    if (
-                        self._offset > self._max_total
-                        or self._str_len > self._max_string
-                    ):
-                        self._offset -= n
-                        self._str_len -= n
-                        return self._string_delta(text, text)  # it raises
-                    if n:
-                        self._frags.append(text)
-                        if self._events is not None:
-                            return [StringDelta(path=self._slot_path(), delta=text)]
-                    return []
+                # nothing to decode, unless it ends the string or holds a control
+                # character (isprintable() is false for those, and for LF)
+                body = None if '"' in text or not text.isprintable() else text
             else:
-                # Inside a string, with escapes or after an escape cut by the last
-                # delta: decode the held text and the delta, all but an escape cut
-                # by the end of the delta, which waits in _carry.
+                body = None
+                # With escapes, or after an escape cut by the last delta: decode
+                # the held text and the delta, all but an escape cut by the end
+                # of the delta, which waits in _carry.
                 raw = carry + text if carry else text
                 limit = len(raw)
                 if "\\" in raw[-5:]:
@@ -341,34 +345,32 @@ class JSONStreamParser:
                     ) and _unescaped(raw, cut):
                         limit = cut
                 try:
-                    body, end = _scanstring(raw[:limit] + '"', 0)
+                    decoded, end = _scanstring(raw[:limit] + '"', 0)
                 except ValueError:
                     pass  # bad text: the general path says where
                 else:
-                    if end > limit:  # else the string ends here: the general path
+                    if end > limit:  # else the string ends here
                         if (
-                            "\ud800" <= body[-1:] <= "\udbff"
-                            and raw[limit - 1] != body[-1]
+                            "\ud800" <= decoded[-1:] <= "\udbff"
+                            and raw[limit - 1] != decoded[-1]
                         ):
                             # a high surrogate escape: it waits for its low half
-                            body = body[:-1]
+                            decoded = decoded[:-1]
                             limit -= 6
-                        # _string_delta, inlined
-                        n = len(text)
-                        str_len = self._str_len + len(body)
-                        if (
-                            self._offset + n > self._max_total
-                            or str_len > self._max_string
-                        ):
-                            return self._string_delta(text, body, raw[limit:])
-                        self._offset += n
-                        self._carry = raw[limit:]
-                        if body:
-                            self._str_len = str_len
-                            self._frags.append(body)
-                            if self._events is not None:
-                                return [StringDelta(path=self._slot_path(), delta=body)]
-                        return []
+                        body = decoded
+                        self._carry = raw[limit:]  # put back if a limit is hit
+            if body is not None:
+                offset = self._offset + len(text)
+                str_len = self._str_len + len(body)
+                if offset <= self._max_total and str_len <= self._max_string:
+                    self._offset = offset
+                    if body:
+                        self._str_len = str_len
+                        self._frags.append(body)
+                        if self._events is not None:
+                            return [StringDelta(path=self._slot_path(), delta=body)]
+                    return []
+                self._carry = carry
         if state is _CLOSED or state is _ERROR:
             raise self._refusal("feed")
         if type(text) is not str:
@@ -393,25 +395,6 @@ class JSONStreamParser:
         if events:
             self._events = []
             return events
-        return []
-
-    def _string_delta(self, text: str, body: str, held: str = "") -> list[JSONEvent]:
-        """Take *text*, wholly inside the open string, that decodes to *body*.
-
-        *held* is its end that waits, raw, for the next delta (a cut escape).
-        """
-        n = len(text)
-        if self._offset + n > self._max_total:
-            self._fail(self._too_long(n))
-        self._offset += n
-        self._carry = held
-        if body:
-            self._str_len += len(body)
-            if self._str_len > self._max_string:
-                self._fail(self._string_too_long())
-            self._frags.append(body)
-            if self._events is not None:
-                return [StringDelta(path=self._slot_path(), delta=body)]
         return []
 
     def _too_long(self, n: int) -> LimitExceeded:
@@ -586,85 +569,72 @@ class JSONStreamParser:
 
     # -- tree building ------------------------------------------------------------
 
-    def _place(self, value: Any) -> None:
-        """Put a new value into the open slot (array element, member, or root)."""
-        stack = self._stack
-        if not stack:
-            self._root = value
-            return
-        top = stack[-1]
-        if type(top) is dict:
-            top[self._key] = value
-            self._keys[-1] = self._key
-        else:
-            self._keys[-1] = len(top)
-            top.append(value)  # type: ignore[union-attr]
+    def _value_done(self, value: Any, placed: bool = False) -> None:
+        """A string, number or literal is complete: expect what follows it.
 
-    def _value_done(self, value: Any) -> None:
-        """A scalar is complete: place it and expect what follows it."""
+        *placed*: the value is a string, put in its slot when its quote came;
+        it replaces what is there.  Containers and values that a delta holds
+        whole are placed by :meth:`_on_structure`.
+        """
         stack = self._stack
-        if stack:
-            top = stack[-1]
-            if type(top) is dict:
-                top[self._key] = value
-                self._keys[-1] = self._key
-            else:
-                self._keys[-1] = len(top)
-                top.append(value)  # type: ignore[union-attr]
-            self._state = _COMMA_OR_END
+        if placed:
+            self._store(value)
+        elif stack:
+            _put(stack[-1], self._keys, self._key, value)
         else:
             self._root = value
-            self._state = _DONE
+        self._state = _COMMA_OR_END if stack else _DONE
         if self._events is not None:
             self._events.append(ValueDone(path=self._slot_path(), value=value))
 
     def _slot_path(self) -> Path:
         return tuple(self._keys) if self._stack else ()
 
-    def _open(self, container: _Container) -> None:
-        if len(self._stack) >= self._max_depth:
-            raise self._too_deep()
-        self._place(container)
-        if self._events is not None:
-            self._events.append(
+    def _emit(self, value: Any, kind: str) -> None:
+        """The events of *value*, just put in the open slot by the structure loop.
+
+        *kind* is ``"done"`` for a scalar (a whole string also gets its
+        ``StringDelta``), ``"string"`` for a string cut by the end of the delta
+        (*value* is its first fragment), ``"open"`` for a container, and
+        ``"close"`` for a container just closed.
+        """
+        events = self._events
+        assert events is not None
+        path = self._slot_path()
+        if kind == "open":
+            events.append(
                 ContainerStarted(
-                    path=self._slot_path(),
-                    kind="object" if type(container) is dict else "array",
+                    path=path, kind="object" if type(value) is dict else "array"
                 )
             )
-        self._stack.append(container)
-        self._keys.append(None)
+            return
+        if type(value) is str and value:
+            events.append(StringDelta(path=path, delta=value))
+        if kind != "string":
+            events.append(ValueDone(path=path, value=value))
 
-    def _close_container(self, text: str, pos: int, closer: str) -> int:
-        top = self._stack[-1]
-        if (closer == "}") != (type(top) is dict):
-            expected = "',' or '}'" if type(top) is dict else "',' or ']'"
-            raise self._error_at(text, pos, expected)
-        self._stack.pop()
-        self._keys.pop()
-        self._state = _COMMA_OR_END if self._stack else _DONE
-        if self._events is not None:
-            self._events.append(ValueDone(path=self._slot_path(), value=top))
-        return pos + 1
-
-    # -- state handlers: each returns the position after what it consumed ---------
+    # -- the states between values ------------------------------------------------
 
     def _on_structure(self, text: str, pos: int) -> int:
-        """Take the tokens between values in one loop (without events).
+        """Take the tokens between values: the one handler of six states.
 
         The hot loop of the parser, with the state and the tree in locals: it
         takes space, punctuation, property names, plain strings, and numbers and
-        literals ended in this delta, and starts a plain string, name, number or
-        literal cut by the end of the delta.  Anything else (an escape, a number
-        cut after its sign, point or exponent mark, an error, a limit reached,
-        the end of the top-level value) goes to the step handler of the state,
-        which knows every case and every message.
+        literals ended in this delta, and starts a string, name, number or
+        literal cut by the end of the delta.  The rest of a string with an
+        escape or a control character, and a number or literal it cannot take
+        whole (cut after its sign, point or exponent mark, malformed, past a
+        limit), go to the handler of their state (``_on_string``,
+        ``_on_token``), which knows every case and every message; so does what
+        follows the top-level value (``_on_done``).  With events, it reports
+        what it adds through :meth:`_emit`.
         """
         n = len(text)
         stack = self._stack
         keys = self._keys
         key = self._key
         state = self._state
+        events = self._events
         value: Any
         while pos < n:
             char = text[pos]
@@ -679,345 +649,176 @@ class JSONStreamParser:
                 top = stack[-1]
                 if char == ",":
                     state = _KEY if type(top) is dict else _VALUE
-                elif char == ("}" if type(top) is dict else "]"):
-                    stack.pop()
-                    keys.pop()
-                    if not stack:
-                        state = _DONE
-                        pos += 1
-                        break
-                else:
-                    break
-                pos += 1
+                    pos += 1
+                    continue
+                if char != _CLOSER[type(top)]:
+                    raise self._error_at(text, pos, _AFTER_MEMBER[type(top)])
             elif state is _VALUE or state is _VALUE_OR_END:
-                after = _COMMA_OR_END
+                after: ParserState | None = _COMMA_OR_END  # unless said otherwise
                 if char == '"':
                     match = _STRING_REST(text, pos + 1)
                     value = match[1]
-                    if len(value) > self._max_string:
-                        break
                     end = match.end()
-                    if match.lastindex != 2:
-                        if end < n:
-                            break  # an escape or a control character
-                        # a plain string cut by the end of the delta
-                        self._str_start = self._offset + pos
-                        self._str_len = len(value)
-                        self._frags = [value] if value else []
-                        value = ""
+                    if match.lastindex != 2 or len(value) > self._max_string:
+                        if end < n or len(value) > self._max_string:
+                            # an escape or a control character, or a limit:
+                            # _on_string decodes the string or raises
+                            value = ""
+                            end = pos + 1
+                        self._string_begins(pos, value)
+                        value = ""  # the tree shows the text at snapshot()
                         after = _STRING
-                    pos = end
                 elif char in _NUMBER_START:
                     number = _NUMBER_MATCH(text, pos)
-                    if number is None:
-                        break
+                    if number is None:  # "-" and what follows it says more
+                        return self._begin_token(text, pos)
                     end = number.end()
                     if end - pos > self._max_number:
-                        break
-                    if end == n:
-                        self._state = state
-                        self._key = key
-                        self._start_cut_number(number, pos)
+                        return self._begin_token(text, pos)
+                    if end == n:  # cut by the end of the delta: more may follow
+                        # where the number leaves _NUMBER_DFA
+                        if number[2]:
+                            num_state = "exp_digits"
+                        elif number[1]:
+                            num_state = "frac"
+                        elif number[0] == "0" or number[0] == "-0":
+                            num_state = "zero"
+                        else:
+                            num_state = "int"
+                        self._start_token(pos, number[0], num_state)
                         return n
                     if text[end] in _TOKEN_SET:
-                        break
+                        return self._begin_token(text, pos)
                     if number.lastindex:  # a fraction or an exponent
                         value = float(number[0])
                     else:
                         try:
                             value = int(number[0])
                         except ValueError:  # past sys.get_int_max_str_digits()
-                            break  # _end_token says so
-                    pos = end
+                            return self._begin_token(text, pos)  # it says so
                 elif char == "{":
                     if len(stack) >= self._max_depth:
-                        break
+                        raise self._too_deep()
                     value = {}
                     after = _KEY_OR_END
-                    pos += 1
+                    end = pos + 1
                 elif char == "[":
                     if len(stack) >= self._max_depth:
-                        break
+                        raise self._too_deep()
                     value = []
                     after = _VALUE_OR_END
-                    pos += 1
+                    end = pos + 1
                 elif char in _LITERAL_BY_START:
                     word = _LITERAL_BY_START[char]
                     end = pos + len(word)
-                    if end >= n:
-                        piece = text[pos:]
-                        if not word.startswith(piece) or n - pos > self._max_number:
-                            break
-                        self._state = state
-                        self._key = key
-                        self._start_cut_literal(word, piece, pos)
+                    if end >= n and word.startswith(text[pos:]):
+                        if n - pos > self._max_number:
+                            return self._begin_token(text, pos)
+                        self._start_token(pos, text[pos:], None, word)
                         return n
                     if not text.startswith(word, pos) or text[end] in _TOKEN_SET:
-                        break
+                        return self._begin_token(text, pos)  # it says what is wrong
                     value = _LITERALS[word]
-                    pos = end
                 elif char == "]" and state is _VALUE_OR_END:
-                    stack.pop()
-                    keys.pop()
-                    pos += 1
-                    if not stack:
-                        state = _DONE
-                        break
-                    state = _COMMA_OR_END
-                    continue
+                    after = None  # the array closes: below
                 else:
-                    break
-                # _place, inlined
-                if stack:
-                    top = stack[-1]
-                    if type(top) is dict:
-                        top[key] = value
-                        keys[-1] = key
+                    raise self._error_at(text, pos, _EXPECTED[state])
+                if after is not None:
+                    # Put the value in the open slot, then expect what follows it.
+                    if stack:
+                        _put(stack[-1], keys, key, value)
                     else:
-                        keys[-1] = len(top)
-                        top.append(value)  # type: ignore[union-attr]
-                elif after is _COMMA_OR_END:
-                    self._root = value
-                    state = _DONE
-                    break
-                else:
-                    self._root = value
-                if after is _KEY_OR_END or after is _VALUE_OR_END:
-                    stack.append(value)
-                    keys.append(None)
-                elif after is _STRING:
+                        self._root = value
+                    if after is _COMMA_OR_END:
+                        if events is not None:
+                            self._emit(value, "done")
+                        if not stack:
+                            self._state = _DONE
+                            return end
+                    elif after is _STRING:
+                        if events is not None and self._frags:
+                            self._emit(self._frags[0], "string")
+                        self._state = _STRING
+                        return n if end == n else self._on_string(text, end)
+                    else:
+                        if events is not None:
+                            self._emit(value, "open")
+                        stack.append(value)
+                        keys.append(None)
                     state = after
-                    break
-                state = after
+                    pos = end
+                    continue
             elif state is _KEY or state is _KEY_OR_END:
                 if char == '"':
                     match = _NAME_REST(text, pos + 1)
                     name = match[1]
-                    if len(name) > self._max_string:
-                        break
                     index = match.lastindex
-                    if index == 3:
-                        state = _VALUE
-                    elif index == 2:
-                        state = _COLON
-                    elif match.end() < n:
-                        break  # an escape or a control character
-                    else:
-                        # a plain name cut by the end of the delta
-                        self._str_start = self._offset + pos
-                        self._str_len = len(name)
-                        self._frags = [name] if name else []
-                        state = _KEY_STRING
-                        pos = n
-                        break
-                    key = name
-                    pos = match.end()
-                elif char == "}" and state is _KEY_OR_END:
-                    stack.pop()
-                    keys.pop()
-                    pos += 1
-                    if not stack:
-                        state = _DONE
-                        break
-                    state = _COMMA_OR_END
-                else:
-                    break
-            elif state is _COLON and char == ":":
+                    if len(name) <= self._max_string:
+                        if index == 3:  # the name and its colon
+                            key = self._key = name
+                            state = _VALUE
+                            pos = match.end()
+                            continue
+                        if index == 2:  # the name
+                            key = self._key = name
+                            state = _COLON
+                            pos = match.end()
+                            continue
+                        if match.end() == n:  # a plain name cut by the delta
+                            self._string_begins(pos, name)
+                            self._state = _KEY_STRING
+                            return n
+                    # an escape or a control character, or a limit: _on_string
+                    # decodes the name or raises
+                    self._string_begins(pos, "")
+                    self._state = _KEY_STRING
+                    return self._on_string(text, pos + 1)
+                if char != "}" or state is _KEY:
+                    raise self._error_at(text, pos, _EXPECTED[state])
+            elif char == ":":  # _COLON
                 state = _VALUE
                 pos += 1
+                continue
             else:
-                break
+                raise self._error_at(text, pos, _EXPECTED[state])
+            # The innermost container closes (a checked '}' or ']').
+            value = stack.pop()
+            keys.pop()
+            pos += 1
+            if events is not None:
+                self._emit(value, "close")
+            if not stack:
+                self._state = _DONE
+                return pos
+            state = _COMMA_OR_END
         self._state = state
-        self._key = key
-        if pos < n:
-            return self._steps[state](text, pos)
         return pos
 
-    def _start_cut_literal(self, word: str, piece: str, pos: int) -> None:
-        """Begin a literal, *piece* of *word* at *pos*, that the delta ends."""
+    def _string_begins(self, pos: int, first: str) -> None:
+        """The quote at *pos* opens a string whose plain text starts with *first*."""
+        self._str_start = self._offset + pos
+        self._str_len = len(first)
+        self._frags = [first] if first else []
+
+    def _begin_token(self, text: str, pos: int) -> int:
+        """Read the number or literal at *pos* character by character."""
+        self._start_token(pos, "", "start")
+        return self._on_token(text, pos)
+
+    def _start_token(
+        self, pos: int, piece: str, num_state: str | None, word: str = ""
+    ) -> None:
+        """Begin the number or literal at *pos*: *piece* of it read so far.
+
+        *num_state* is where *piece* leaves ``_NUMBER_DFA``; ``None`` for a
+        literal, which must spell *word*.
+        """
         self._state = _TOKEN
-        self._tok_parts = [piece]
+        self._tok_parts = [piece] if piece else []
         self._tok_len = len(piece)
         self._tok_start = self._offset + pos
-        self._num_state = None
+        self._num_state = num_state
         self._word = word
-
-    def _start_cut_number(self, match: re.Match[str], pos: int) -> None:
-        """Begin a number that *match* (at *pos*) found cut by the end of the delta."""
-        self._state = _TOKEN
-        self._tok_parts = [match[0]]
-        self._tok_len = match.end() - pos
-        self._tok_start = self._offset + pos
-        if match[2]:
-            self._num_state = "exp_digits"
-        elif match[1]:
-            self._num_state = "frac"
-        else:
-            zero = match[0] == "0" or match[0] == "-0"
-            self._num_state = "zero" if zero else "int"
-
-    def _on_value(self, text: str, pos: int) -> int:
-        if text[pos] in _WS_CHARS:
-            pos = _WS(text, pos).end()
-            if pos == len(text):
-                return pos
-        return self._begin_value(text, pos, "a value")
-
-    def _on_value_or_end(self, text: str, pos: int) -> int:
-        if text[pos] in _WS_CHARS:
-            pos = _WS(text, pos).end()
-            if pos == len(text):
-                return pos
-        if text[pos] == "]":
-            return self._close_container(text, pos, "]")
-        return self._begin_value(text, pos, "a value or ']'")
-
-    def _begin_value(self, text: str, pos: int, expected: str) -> int:
-        char = text[pos]
-        if char == '"':
-            if self._events is None:
-                # Fast path: a plain string that ends in this delta.
-                plain = _PLAIN_STRING(text, pos)
-                if plain is not None:
-                    value = plain[1]
-                    if len(value) <= self._max_string:
-                        self._value_done(value)
-                        return plain.end()
-            self._state = _STRING
-            self._str_start = self._offset + pos
-            self._str_len = 0
-            self._frags = []
-            self._place("")
-            pos += 1
-            return self._on_string(text, pos) if pos < len(text) else pos
-        if char == "{":
-            self._open({})
-            self._state = _KEY_OR_END
-            return pos + 1
-        if char == "[":
-            self._open([])
-            self._state = _VALUE_OR_END
-            return pos + 1
-        if char in _TOKEN_START:
-            # Fast path: the whole number or literal, and the character that ends
-            # it, are in this delta.
-            if char in _NUMBER_START:
-                match = _NUMBER_MATCH(text, pos)
-                if match is not None:
-                    end = match.end()
-                    if end == len(text) and end - pos <= self._max_number:
-                        # A number cut by the end of the delta: more may follow.
-                        self._start_cut_number(match, pos)
-                        return end
-                    if (
-                        end < len(text)
-                        and text[end] not in _TOKEN_SET
-                        and end - pos <= self._max_number
-                    ):
-                        tok = match[0]
-                        if match[1] or match[2]:
-                            self._value_done(float(tok))
-                            return end
-                        try:
-                            value = int(tok)
-                        except ValueError:  # past sys.get_int_max_str_digits()
-                            pass  # _end_token says so
-                        else:
-                            self._value_done(value)
-                            return end
-            else:
-                word = _LITERAL_BY_START[char]
-                end = pos + len(word)
-                if (
-                    end < len(text)
-                    and text.startswith(word, pos)
-                    and text[end] not in _TOKEN_SET
-                ):
-                    self._value_done(_LITERALS[word])
-                    return end
-            self._state = _TOKEN
-            self._tok_parts = []
-            self._tok_len = 0
-            self._num_state = "start"
-            self._tok_start = self._offset + pos
-            return self._on_token(text, pos)
-        raise self._error_at(text, pos, expected)
-
-    def _on_key_or_end(self, text: str, pos: int) -> int:
-        if text[pos] in _WS_CHARS:
-            pos = _WS(text, pos).end()
-            if pos == len(text):
-                return pos
-        char = text[pos]
-        if char == '"':
-            return self._begin_key(text, pos)
-        if char == "}":
-            return self._close_container(text, pos, "}")
-        raise self._error_at(text, pos, "'\"' to start a property name, or '}'")
-
-    def _on_key(self, text: str, pos: int) -> int:
-        if text[pos] in _WS_CHARS:
-            pos = _WS(text, pos).end()
-            if pos == len(text):
-                return pos
-        if text[pos] == '"':
-            return self._begin_key(text, pos)
-        raise self._error_at(text, pos, "'\"' to start a property name")
-
-    def _begin_key(self, text: str, pos: int) -> int:
-        # Fast path: a plain name, and maybe its colon, whole in this delta.
-        rest = _KEY_REST(text, pos + 1)
-        if rest is not None and len(rest[1]) <= self._max_string:
-            self._key = rest[1]
-            end = rest.end()
-            if rest[2] is None:
-                self._state = _COLON
-                return end
-            self._state = _VALUE
-            return self._on_value(text, end) if end < len(text) else end
-        self._state = _KEY_STRING
-        self._str_start = self._offset + pos
-        self._str_len = 0
-        self._frags = []
-        pos += 1
-        return self._on_string(text, pos) if pos < len(text) else pos
-
-    def _on_colon(self, text: str, pos: int) -> int:
-        if text[pos] in _WS_CHARS:
-            pos = _WS(text, pos).end()
-            if pos == len(text):
-                return pos
-        if text[pos] == ":":
-            self._state = _VALUE
-            pos += 1
-            return self._on_value(text, pos) if pos < len(text) else pos
-        raise self._error_at(text, pos, "':' after a property name")
-
-    def _on_comma_or_end(self, text: str, pos: int) -> int:
-        if text[pos] in _WS_CHARS:
-            pos = _WS(text, pos).end()
-            if pos == len(text):
-                return pos
-        char = text[pos]
-        if char == ",":
-            pos += 1
-            if type(self._stack[-1]) is dict:
-                # Fast path: the whole `"name": ` of a plain name is here.
-                member = _MEMBER(text, pos)
-                if member is not None and len(member[1]) <= self._max_string:
-                    self._key = member[1]
-                    self._state = _VALUE
-                    end = member.end()
-                    return self._on_value(text, end) if end < len(text) else end
-                self._state = _KEY
-                return self._on_key(text, pos) if pos < len(text) else pos
-            self._state = _VALUE
-            return self._on_value(text, pos) if pos < len(text) else pos
-        if char == "}" or char == "]":
-            return self._close_container(text, pos, char)
-        top = self._stack[-1]
-        expected = "',' or '}'" if type(top) is dict else "',' or ']'"
-        raise self._error_at(text, pos, expected)
 
     def _on_done(self, text: str, pos: int) -> int:
         end = _WS(text, pos).end()
@@ -1122,16 +923,8 @@ class JSONStreamParser:
         if self._state is _KEY_STRING:
             self._key = value
             self._state = _COLON
-            return end
-        stack = self._stack
-        if stack:
-            stack[-1][self._keys[-1]] = value
-            self._state = _COMMA_OR_END
         else:
-            self._root = value
-            self._state = _DONE
-        if self._events is not None:
-            self._events.append(ValueDone(path=self._slot_path(), value=value))
+            self._value_done(value, placed=True)
         return end
 
     def _finish_cut_escape(
