@@ -27,7 +27,7 @@ import gzip
 import sys
 import zlib
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from _support import run_atheris, seeded_chunks
 from hypothesis import given, settings
@@ -54,6 +54,9 @@ from sseparse.transport import (
     ResponseStarted,
     StreamEnded,
 )
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 URL = "http://example.com/events"
 
@@ -110,7 +113,7 @@ def _facts(error: BaseException) -> Facts:
 
 
 def _check_items(
-    connection: EventStreamConnection, items: list[Any], comments: bool
+    connection: EventStreamConnection[Any], items: list[Any], comments: bool
 ) -> None:
     assert connection.state is ConnectionState.ENDED
     assert len(items) >= 2
@@ -255,7 +258,7 @@ def _raw_deflate(body: bytes) -> bytes:
     return packer.compress(body) + packer.flush()
 
 
-_CODINGS = {
+_CODINGS: dict[bytes, Callable[[bytes], bytes]] = {
     b"": lambda body: body,
     b"identity": lambda body: body,
     b"gzip": lambda body: gzip.compress(body, mtime=0),

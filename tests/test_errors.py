@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pickle
+from typing import TypedDict, cast
 
 import attrs
 import pytest
@@ -28,7 +29,19 @@ from sseparse.errors import (
 from sseparse.limits import Limits
 
 _HEADERS = (("content-type", "application/json"),)
-_RESPONSE = {
+
+
+class _Response(TypedDict):
+    """The keyword arguments every HTTP response error takes."""
+
+    status: int
+    reason: str
+    headers: tuple[tuple[str, str], ...]
+    body: bytes
+    body_truncated: bool
+
+
+_RESPONSE: _Response = {
     "status": 404,
     "reason": "Not Found",
     "headers": _HEADERS,
@@ -88,7 +101,7 @@ def test_a_bad_limit_is_a_usage_error_naming_field_bound_and_value(
 ) -> None:
     """``Limits(max_line_bytes=-1)`` says which field, the bound, what came."""
     with pytest.raises(UsageError) as info:
-        Limits(**{field: value})
+        Limits(**{field: cast("int", value)})  # not an int, or out of range
     message = str(info.value)
     assert f"Limits.{field}" in message
     assert "at least 1" in message

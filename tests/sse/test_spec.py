@@ -34,7 +34,13 @@ from sseparse import (
 from tests.helpers import FEED_WAYS, DecoderFactory, collect
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator, Callable, Iterator, Sequence
+    from collections.abc import (
+        AsyncGenerator,
+        AsyncIterator,
+        Callable,
+        Iterator,
+        Sequence,
+    )
 
 Item = ServerSentEvent | Comment
 BOM = b"\xef\xbb\xbf"
@@ -1473,12 +1479,12 @@ def test_aiter_events_refuses_a_non_iterable_of_chunks_at_the_call(
 def test_iter_and_aiter_events_point_at_each_other() -> None:
     """A sync source given to aiter_events (or the reverse) names the other."""
     with pytest.raises(UsageError, match=r"got list; use iter_events\(\) for it"):
-        aiter_events([b"data: x\n\n"])  # type: ignore[arg-type]
+        aiter_events([b"data: x\n\n"])  # type: ignore[call-overload]
     source = _agen([b"data: x\n\n"])
     with pytest.raises(
         UsageError, match=r"got async_generator; use aiter_events\(\) for it"
     ):
-        iter_events(source)  # type: ignore[arg-type]
+        iter_events(source)  # type: ignore[call-overload]
     asyncio.run(source.aclose())
 
 
@@ -1492,7 +1498,7 @@ def test_iter_events_refuses_a_str_chunk_with_the_decoder_message() -> None:
 
 async def _agen(
     chunks: list[bytes], pulled: list[int] | None = None
-) -> AsyncIterator[bytes]:
+) -> AsyncGenerator[bytes, None]:
     for i, chunk in enumerate(chunks):
         if pulled is not None:
             pulled.append(i)

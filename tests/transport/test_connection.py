@@ -152,14 +152,14 @@ class Case:
     """
 
     data: bytes
-    items: list[object] | None = None
+    items: Sequence[object] | None = None
     error: type[ProtocolError] | None = None
     attrs: Mapping[str, object] = field(default_factory=dict)
     message: tuple[str, ...] = ()
     options: Mapping[str, Any] = field(default_factory=dict)
 
 
-def row(row_id: str, data: bytes, items: list[object] | None, **kw: Any) -> Any:
+def row(row_id: str, data: bytes, items: Sequence[object] | None, **kw: Any) -> Any:
     return pytest.param(Case(data, items, **kw), id=row_id)
 
 
@@ -167,7 +167,7 @@ def err(
     row_id: str,
     data: bytes,
     error: type[ProtocolError],
-    items: list[object] | None = None,
+    items: Sequence[object] | None = None,
     **kw: Any,
 ) -> Any:
     return pytest.param(Case(data, items, error=error, **kw), id=row_id)
@@ -702,10 +702,10 @@ class Outcome:
     items: list[object]
     error: ProtocolError | None
     fed_before_error: int  # bytes fed before the call that raised
-    connection: EventStreamConnection
+    connection: EventStreamConnection[Any]  # ServerSentEvent, or with Comment
 
 
-def new_connection(**options: Any) -> EventStreamConnection:
+def new_connection(**options: Any) -> EventStreamConnection[Any]:
     return EventStreamConnection(Request.get(URL), **options)
 
 
@@ -866,6 +866,7 @@ def test_bad_response_json_raises_value_error_on_non_json() -> None:
 
 def test_bad_responses_share_the_bad_response_base() -> None:
     """Every not-an-event-stream error is a BadResponse and a ProtocolError."""
+    cls: type[ProtocolError]
     for cls in (BadStatus, BadContentType, BadContentEncoding):
         assert issubclass(cls, BadResponse)
     assert issubclass(BadResponse, ProtocolError)
@@ -1348,13 +1349,13 @@ def test_an_incomplete_chunk_size_line_is_bounded() -> None:
     at once, buffers nothing, and is not measured (h11 exposes no raw line).
     """
     data = head(b"200 OK", SSE, b"Transfer-Encoding: chunked") + b"9;ext=" + b"e" * 400
-    options = {"limits": Limits(max_header_bytes=256)}
-    connection = EventStreamConnection(Request.get(URL), **options)
+    limits = Limits(max_header_bytes=256)
+    connection = EventStreamConnection(Request.get(URL), limits=limits)
     with pytest.raises(LimitExceeded) as info:  # noqa: PT012 - feeds until it raises
         for i in range(len(data)):
             connection.feed(data[i : i + 1])
     assert info.value.limit == "max_header_bytes"
-    whole = EventStreamConnection(Request.get(URL), **options)
+    whole = EventStreamConnection(Request.get(URL), limits=limits)
     rest = b"\r\ndata: x\n\n\r\n0\r\n\r\n"
     items = whole.feed(data + rest)
     assert [i.data for i in items if isinstance(i, ServerSentEvent)] == ["x"]

@@ -51,8 +51,12 @@ OK_HEAD = b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n\r\n"
 S = ReconnectorState
 
 
-def new(**options: Any) -> Reconnector:
-    """A Reconnector whose delays are exact (no jitter drawn)."""
+def new(**options: Any) -> Reconnector[Any]:
+    """A Reconnector whose delays are exact (no jitter drawn).
+
+    Its item type is ``ServerSentEvent | Comment`` if *options* has
+    ``comments=True``, else ``ServerSentEvent``.
+    """
     options.setdefault("random", lambda: 0.0)
     return Reconnector(Request.get(URL), **options)
 
@@ -63,7 +67,7 @@ def length_response(body: bytes, status: bytes = b"200 OK", *headers: bytes) -> 
 
 
 def session(
-    reconnector: Reconnector, body: bytes | None = b"", *, head: bytes = OK_HEAD
+    reconnector: Reconnector[Any], body: bytes | None = b"", *, head: bytes = OK_HEAD
 ) -> Reconnect | GiveUp:
     """One connection: connect, receive *head* + *body*, the peer closes.
 
@@ -81,7 +85,7 @@ def session(
     return reconnector.connection_lost(None)
 
 
-def failures(reconnector: Reconnector, count: int) -> list[Reconnect | GiveUp]:
+def failures(reconnector: Reconnector[Any], count: int) -> list[Reconnect | GiveUp]:
     return [session(reconnector, None) for _ in range(count)]
 
 
@@ -93,7 +97,7 @@ def delays(results: list[Reconnect | GiveUp]) -> list[float]:
     return out
 
 
-def sent_header(connection: EventStreamConnection, name: bytes) -> list[str]:
+def sent_header(connection: EventStreamConnection[Any], name: bytes) -> list[str]:
     """The values of header *name* (lower case) in the connection's request."""
     server = h11.Connection(h11.SERVER)
     server.receive_data(connection.request_bytes())
@@ -102,7 +106,7 @@ def sent_header(connection: EventStreamConnection, name: bytes) -> list[str]:
     return [v.decode() for k, v in request.headers if k == name]
 
 
-def sent_last_event_id(connection: EventStreamConnection) -> list[str]:
+def sent_last_event_id(connection: EventStreamConnection[Any]) -> list[str]:
     return sent_header(connection, b"last-event-id")
 
 
@@ -111,35 +115,35 @@ def sent_last_event_id(connection: EventStreamConnection) -> list[str]:
 # --------------------------------------------------------------------------
 
 
-def _initial() -> Reconnector:
+def _initial() -> Reconnector[ServerSentEvent]:
     return new()
 
 
-def _connecting() -> Reconnector:
+def _connecting() -> Reconnector[ServerSentEvent]:
     r = new()
     r.connect()
     return r
 
 
-def _open() -> Reconnector:
+def _open() -> Reconnector[ServerSentEvent]:
     r = _connecting()
     r.feed(OK_HEAD)
     return r
 
 
-def _waiting() -> Reconnector:
+def _waiting() -> Reconnector[ServerSentEvent]:
     r = _connecting()
     r.connection_lost(ConnectionResetError())
     return r
 
 
-def _cancelled() -> Reconnector:
+def _cancelled() -> Reconnector[ServerSentEvent]:
     r = _open()
     r.cancel()
     return r
 
 
-def _gave_up() -> Reconnector:
+def _gave_up() -> Reconnector[ServerSentEvent]:
     r = _connecting()
     with pytest.raises(BadStatus) as info:
         r.feed(length_response(b"", b"404 Not Found"))
@@ -147,7 +151,9 @@ def _gave_up() -> Reconnector:
     return r
 
 
-STATES: dict[str, tuple[Callable[[], Reconnector], ReconnectorState]] = {
+STATES: dict[
+    str, tuple[Callable[[], Reconnector[ServerSentEvent]], ReconnectorState]
+] = {
     "INITIAL": (_initial, S.INITIAL),
     "CONNECTING": (_connecting, S.CONNECTING),
     "OPEN": (_open, S.OPEN),
@@ -157,12 +163,12 @@ STATES: dict[str, tuple[Callable[[], Reconnector], ReconnectorState]] = {
 }
 
 
-def _feed(r: Reconnector) -> object:
+def _feed(r: Reconnector[ServerSentEvent]) -> object:
     # The response head where one is awaited, else an event.
     return r.feed(OK_HEAD if r.state is S.CONNECTING else b"data: x\n\n")
 
 
-CALLS: dict[str, Callable[[Reconnector], object]] = {
+CALLS: dict[str, Callable[[Reconnector[ServerSentEvent]], object]] = {
     "connect": lambda r: r.connect(),
     "feed": _feed,
     "close": lambda r: r.close(),
