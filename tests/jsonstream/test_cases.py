@@ -492,6 +492,28 @@ def test_error_at_first_bad_character(text: str, pos: int) -> None:
         assert start <= pos < stop, name
 
 
+# What each state between values says it expected (one table in the parser).
+MESSAGES: list[tuple[str, str]] = [
+    ('{"a" 1}', "expected ':' after a property name, got '1'"),
+    ("{,", "expected '\"' to start a property name, or '}', got ','"),
+    ('{"a": 1,}', "expected '\"' to start a property name, got '}'"),
+    ("[1 2]", "expected ',' or ']', got '2'"),
+    ('{"a": 1 2}', "expected ',' or '}', got '2'"),
+    ('{"a": 1]', "expected ',' or '}', got ']'"),
+    ("[,", "expected a value or ']', got ','"),
+    ("[1,]", "expected a value, got ']'"),
+    ("[1, }", "expected a value, got '}'"),
+    (":", "expected a value, got ':'"),
+    ("[1] 2", "expected nothing after the top-level value, got '2'"),
+]
+
+
+@pytest.mark.parametrize(("text", "message"), MESSAGES)
+def test_error_says_what_each_state_expected(text: str, message: str) -> None:
+    for name, pieces in splittings(text):
+        assert _error_of(pieces)[0].msg == message, name
+
+
 def test_integer_past_int_max_str_digits() -> None:
     text = "1" * 5000
     with pytest.raises(ValueError):  # noqa: PT011 - the message differs per version
@@ -762,6 +784,26 @@ def test_string_limit_boundary(fits: str, too_long: str) -> None:
         assert info.value.maximum == 5
         assert info.value.observed > 5
         assert parser.state is ParserState.ERROR
+
+
+@pytest.mark.parametrize(
+    "pieces",
+    [
+        # a delta with an escape, ending in a cut escape, goes past the limit
+        ['"\\n', "abcdefgh\\"],
+        ['"\\n', "abcdefgh\\u00"],
+        ['"', "ab\\u00e9cdefgh\\ud83d"],
+        ['["\\t', "\\u00e9\\u00e9\\u00e9\\u00e9\\u00e9\\", "n"],
+    ],
+)
+def test_string_limit_in_a_delta_with_escapes(pieces: list[str]) -> None:
+    # The string fast path of feed() leaves a limit to the general path, which
+    # must see the delta as it came (no escape held back from it yet).
+    parser = JSONStreamParser(limits=Limits(max_json_string_chars=5))
+    with pytest.raises(LimitExceeded) as info:
+        feed_all(parser, pieces)
+    assert info.value.limit == "max_json_string_chars"
+    assert parser.state is ParserState.ERROR
 
 
 def _outcome(limits: Limits, pieces: list[str]) -> Any:
