@@ -178,7 +178,7 @@ _USAGE_KEYS = frozenset({"usage", "x_groq"})  # they make UsageUpdated events
 # The fast path's chunk shape: a choice with index, delta and (null)
 # finish_reason and logprobs, the delta only "content", when the table says
 # that these are what the fast path does.
-_ABSENT: Any = object()
+_PLANNABLE = _CHUNK_FIELDS.get("choices") is Merge.KEYED
 _FAST_CONTENT = (
     _CHOICE_FIELDS.get("delta") is Merge.OBJECT
     and _CHOICE_FIELDS.get("index") is Merge.SKIP
@@ -389,6 +389,11 @@ class OpenAIChatAccumulator:
         self._choices: dict[int, _Choice] = {}
         # top-level keys whose values change nothing any more (see _merge_chunk)
         self._settled: set[str] = set(_SKIPPED_TOP)
+        # (keys, plain latest keys, null usage keys) of the last chunk whose
+        # top level needed nothing else (see _merge_top)
+        self._plan: tuple[frozenset[str], tuple[str, ...], tuple[str, ...]] | None = (
+            None
+        )
         self._choices_sorted = True  # the live "choices" list is in index order
         self._unsorted_tools: list[_Choice] = []
         self._dirty: list[TextSlot] = []
@@ -456,6 +461,11 @@ class OpenAIChatAccumulator:
                         data=data,
                     )
                 )
+            if type(payload) is dict and payload.get("error") is None:
+                # _chunk()'s common case, without the call: a chunk per event.
+                events = self._merge_chunk(payload)
+                self._chunks += 1
+                return events
             return self._chunk(payload)
         try:
             body: Any = self._loads(data)
@@ -666,25 +676,66 @@ class OpenAIChatAccumulator:
     def _merge_chunk(self, payload: dict[str, Any]) -> list[ChatStreamEvent]:
         events: list[ChatStreamEvent] = [_new_chunk_received(payload)]
         out = self._out
+        plan = self._plan
+        if plan is not None and payload.keys() == plan[0]:
+            # The same keys as the chunk the plan was made from: only the plain
+            # latest-non-null keys can change anything, unless a usage key that
+            # was null there is not null here.
+            for key in plan[2]:
+                if payload[key] is not None:
+                    break
+            else:
+                for key in plan[1]:
+                    value = payload[key]
+                    if value is not None:
+                        out[key] = value
+                return self._merge_choices(payload.get("choices"), events)
+        self._merge_top(payload, out, events)
+        return self._merge_choices(payload.get("choices"), events)
+
+    def _merge_top(
+        self,
+        payload: dict[str, Any],
+        out: dict[str, Any],
+        events: list[ChatStreamEvent],
+    ) -> None:
+        """Merge the chunk's top-level keys by the table; make the next plan.
+
+        The plan (the keys, the plain latest-non-null ones, the null usage
+        ones) lets the next chunk with the same keys skip this loop: every
+        other key is a no-op by its policy (skipped, or set once and set).
+        """
         settled = self._settled
-        choices: Any = None
+        plannable = _PLANNABLE
+        latest: list[str] = []
+        nulls: list[str] = []
         for key, value in payload.items():
             if key in settled:  # a no-op by its policy: skipped, or set once
                 continue
             policy = _CHUNK_FIELDS.get(key, _CHUNK_DEFAULT)
             if policy is _KEYED:  # "choices", merged after the metadata
-                choices = value
-            elif value is None:
+                continue
+            plain = policy is _LATEST and key not in _USAGE_KEYS
+            if value is None:
                 if key not in out:
                     out[key] = None
-            elif policy is _LATEST and key not in _USAGE_KEYS:
+                if plain:
+                    latest.append(key)
+                elif key in _USAGE_KEYS:
+                    nulls.append(key)
+                else:
+                    plannable = False
+            elif plain:
                 out[key] = value  # system_fingerprint, on every chunk
+                latest.append(key)
             elif key == "usage":
+                plannable = False
                 if type(value) is not dict:
                     self._invalid("usage", "an object", value)
                 self._apply(out, key, value, policy, (key,))
                 events.append(UsageUpdated(usage=value))
             else:
+                plannable = False
                 self._apply(out, key, value, policy, (key,))
                 if policy is _SET_ONCE and out.get(key):
                     settled.add(key)  # from now on every value is ignored
@@ -693,6 +744,13 @@ class OpenAIChatAccumulator:
                     if type(usage) is dict:
                         self._apply(out, "usage", usage, _CHUNK_FIELDS["usage"], ())
                         events.append(UsageUpdated(usage=usage))
+        self._plan = (
+            (frozenset(payload), tuple(latest), tuple(nulls)) if plannable else None
+        )
+
+    def _merge_choices(
+        self, choices: Any, events: list[ChatStreamEvent]
+    ) -> list[ChatStreamEvent]:
         if choices is not None:
             if type(choices) is not list:
                 return self._invalid("choices", "a list", choices)
@@ -704,24 +762,19 @@ class OpenAIChatAccumulator:
                 # other shape, or a limit about to be passed, goes the general
                 # way.
                 raw = choices[0]
-                if type(raw) is dict and len(raw) <= 4:
+                # Four keys, two of them finish_reason and logprobs (null): the
+                # other two are index and delta when both are found below.
+                if (
+                    type(raw) is dict
+                    and len(raw) == 4
+                    and raw.get("finish_reason", 0) is None
+                    and raw.get("logprobs", 0) is None
+                ):
                     delta = raw.get("delta")
-                    finish = raw.get("finish_reason", _ABSENT)
-                    logprobs = raw.get("logprobs", _ABSENT)
-                    if (
-                        type(delta) is dict
-                        and len(delta) == 1
-                        and (finish is None or finish is _ABSENT)
-                        and (logprobs is None or logprobs is _ABSENT)
-                        # no key but index, delta, finish_reason and logprobs:
-                        and len(raw)
-                        == 2 + (finish is not _ABSENT) + (logprobs is not _ABSENT)
-                    ):
+                    index: Any = raw.get("index")
+                    if type(delta) is dict and len(delta) == 1 and type(index) is int:
                         text = delta.get("content")
-                        index: Any = raw.get("index")
-                        choice = (
-                            self._choices.get(index) if type(index) is int else None
-                        )
+                        choice = self._choices.get(index)
                         if (
                             type(text) is str
                             and text
