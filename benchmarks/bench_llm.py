@@ -32,7 +32,16 @@ Workloads (built deterministically here, no network, no files):
     ``ToolCallArgumentsDelta.parsed_arguments``; openai: the tool is passed as a
     ``strict`` function tool, so ``handle_chunk`` re-parses the arguments so far
     with jiter's partial mode on every chunk, and each delta event carries it);
-(c) linear growth of sseparse: N vs 16*N chunks of (a) and of (b).
+(c) linear growth of sseparse: N vs 16*N chunks of (a) and of (b);
+(d) the floor: the chat pipeline (``SSEDecoder`` + ``OpenAIChatAccumulator``)
+    on the 20,000-token stream of (a) in 4 KiB reads, against what it cannot
+    avoid (SSE decoding plus one JSON parse of each chunk: ``json.loads``,
+    ``msgspec``, ``orjson``), with the fast parser on and forced off, and
+    against the pipeline of the commit before issue 10 (``--before``, a git
+    worktree of it; skipped when absent).  CPU time (``time.process_time``)
+    per chunk, in interleaved rounds (every variant once per round, the order
+    rotating), GC off; the ratios are medians of the per-round ratios, so a
+    load spike hits both sides of a ratio alike.
 
 Before any figure is reported, each implementation's final content or arguments
 (and the last partial preview, in (b)) are checked against the expected text and
@@ -80,6 +89,11 @@ PEER_BUDGET_S = 30.0  # fewer repeats for a slow peer: about this much per figur
 FAST_BUDGET_S = 1.0  # more runs for a fast figure: about this much in all
 MAX_SAMPLES = 50
 PEER_LIMIT_S = 120.0  # do not run a peer whose single run is estimated above this
+BEFORE = "/tmp/main-before"  # a worktree of the commit before issue 10, for (d)
+FLOOR_ROUNDS = 21  # interleaved rounds of (d)
+GOAL_FAST_FLOOR = 2.0  # (d): pipeline with the fast parser <= 2x its floor
+GOAL_FAST_SPEEDUP = 2.0  # (d): ... and >= 2x faster than before issue 10
+GOAL_JSON_FLOOR = 1.5  # (d): pipeline without it <= 1.5x the json.loads floor
 TOOL_NAME = "apply_edits"
 
 
@@ -796,6 +810,212 @@ def goals(results: Sequence[Result], linear: Sequence[dict[str, Any]]) -> list[s
 
 
 # --------------------------------------------------------------------------- #
+# (d) the floor
+# --------------------------------------------------------------------------- #
+
+
+def load_before(path: str) -> tuple[Any, Any] | None:
+    """``SSEDecoder`` and ``OpenAIChatAccumulator`` of the checkout at *path*.
+
+    The old package is imported under its own name, then its modules are taken
+    out of ``sys.modules`` again (they keep working: each holds its globals),
+    so that both versions run side by side in this process.
+    """
+    if not (Path(path) / "sseparse" / "__init__.py").exists():
+        return None
+    ours = {k: m for k, m in sys.modules.items() if k.partition(".")[0] == "sseparse"}
+    for key in ours:
+        del sys.modules[key]
+    sys.path.insert(0, path)
+    try:
+        from sseparse import SSEDecoder
+        from sseparse.llm import OpenAIChatAccumulator
+
+        return SSEDecoder, OpenAIChatAccumulator
+    finally:
+        sys.path.remove(path)
+        for key in [k for k in sys.modules if k.partition(".")[0] == "sseparse"]:
+            del sys.modules[key]
+        sys.modules.update(ours)
+
+
+def floor_variants(work: Workload, before: tuple[Any, Any] | None) -> dict[str, Any]:
+    """name -> a run over *work*'s reads returning what it saw (for checks)."""
+    import orjson
+    from msgspec.json import Decoder
+
+    from sseparse import SSEDecoder
+    from sseparse.llm import OpenAIChatAccumulator, _loads
+
+    reads = work.reads
+
+    def decode_only() -> int:
+        decoder = SSEDecoder()
+        n = 0
+        for read in reads:
+            n += len(decoder.feed(read))
+        return n + len(decoder.close())
+
+    def parse_with(loads: Callable[[str], Any]) -> Callable[[], int]:
+        def run() -> int:
+            decoder = SSEDecoder()
+            n = 0
+            for read in reads:
+                for event in decoder.feed(read):
+                    data = event.data
+                    if data != "[DONE]":
+                        loads(data)
+                        n += 1
+            decoder.close()
+            return n
+
+        return run
+
+    def content_delta_of(acc_cls: Any) -> type:
+        module = sys.modules[acc_cls.__module__]
+        return cast("type", module.ContentDelta)
+
+    def pipeline(decoder_cls: Any, acc_cls: Any, fast: bool | None) -> Any:
+        def run() -> str:
+            if fast is not None:
+                _loads.use_fast(fast)
+            try:
+                decoder = decoder_cls()
+                acc = acc_cls()
+            finally:
+                _loads.use_fast(True)
+            feed = acc.feed
+            wanted = content_delta_of(acc_cls)
+            for read in reads:
+                for event in decoder.feed(read):
+                    for out in feed(event):
+                        if out.__class__ is wanted:  # as run_sseparse reads them
+                            out.delta  # noqa: B018 - what a consumer reads
+            for event in decoder.close():
+                feed(event)
+            content: str = acc.close()["choices"][0]["message"]["content"]
+            return content
+
+        return run
+
+    variants: dict[str, Any] = {
+        "decode": decode_only,
+        "decode + json.loads": parse_with(json.loads),
+        "decode + msgspec": parse_with(Decoder().decode),
+        "decode + orjson": parse_with(orjson.loads),
+        "pipeline, json.loads": pipeline(SSEDecoder, OpenAIChatAccumulator, False),
+        "pipeline, msgspec": pipeline(SSEDecoder, OpenAIChatAccumulator, True),
+    }
+    if before is not None:
+        variants["pipeline before issue 10"] = pipeline(*before, None)
+    return variants
+
+
+def measure_floor(
+    work: Workload, rounds: int, gc_on: bool, before: tuple[Any, Any] | None
+) -> dict[str, Any]:
+    """CPU time per chunk of each variant, in interleaved rounds; paired ratios."""
+    variants = floor_variants(work, before)
+    names = list(variants)
+    for name, run in variants.items():  # check, and warm up
+        got = run()
+        if name.startswith("pipeline"):
+            check(got == work.expected_text, f"(d) {name}: wrong content")
+        elif name != "decode":
+            check(got == work.chunks, f"(d) {name}: parsed {got} of {work.chunks}")
+    times: dict[str, list[float]] = {name: [] for name in names}
+    for r in range(rounds):
+        order = names[r % len(names) :] + names[: r % len(names)]
+        for name in order:
+            if not gc_on:
+                gc.collect()
+                gc.disable()
+            try:
+                start = time.process_time()
+                variants[name]()
+                took = time.process_time() - start
+            finally:
+                gc.enable()
+            times[name].append(took / work.chunks)
+
+    def median(values: Sequence[float]) -> float:
+        ordered = sorted(values)
+        return ordered[len(ordered) // 2]
+
+    def ratio(a: str, b: str) -> float | None:
+        if a not in times or b not in times:
+            return None
+        return median([x / y for x, y in zip(times[a], times[b], strict=True)])
+
+    return {
+        "rounds": rounds,
+        "chunks": work.chunks,
+        "us_per_chunk": {n: round(median(t) * 1e6, 3) for n, t in times.items()},
+        "best_us_per_chunk": {n: round(min(t) * 1e6, 3) for n, t in times.items()},
+        "ratios": {
+            "pipeline, json.loads / (decode + json.loads)": ratio(
+                "pipeline, json.loads", "decode + json.loads"
+            ),
+            "pipeline, msgspec / (decode + msgspec)": ratio(
+                "pipeline, msgspec", "decode + msgspec"
+            ),
+            "pipeline, msgspec / (decode + orjson)": ratio(
+                "pipeline, msgspec", "decode + orjson"
+            ),
+            "before issue 10 / pipeline, msgspec": ratio(
+                "pipeline before issue 10", "pipeline, msgspec"
+            ),
+            "before issue 10 / pipeline, json.loads": ratio(
+                "pipeline before issue 10", "pipeline, json.loads"
+            ),
+            "(decode + json.loads) / (decode + msgspec)": ratio(
+                "decode + json.loads", "decode + msgspec"
+            ),
+            "(decode + orjson) / (decode + msgspec)": ratio(
+                "decode + orjson", "decode + msgspec"
+            ),
+        },
+    }
+
+
+def floor_table(row: dict[str, Any]) -> str:
+    lines = [
+        "| variant | CPU µs/chunk (median) | best |",
+        "|---|---:|---:|",
+    ]
+    for name, value in row["us_per_chunk"].items():
+        lines.append(f"| {name} | {value:.2f} | {row['best_us_per_chunk'][name]:.2f} |")
+    lines += ["", "| ratio (median of per-round ratios) | value |", "|---|---:|"]
+    for name, value in row["ratios"].items():
+        lines.append(f"| {name} | {fmt_ratio(value)} |")
+    return "\n".join(lines)
+
+
+def floor_goals(row: dict[str, Any] | None) -> list[str]:
+    if row is None:
+        return []
+    r = row["ratios"]
+
+    def verdict(value: float | None, ok: bool) -> str:
+        return "not measured" if value is None else ("met" if ok else "NOT met")
+
+    fast = r["pipeline, msgspec / (decode + msgspec)"]
+    speedup = r["before issue 10 / pipeline, msgspec"]
+    plain = r["pipeline, json.loads / (decode + json.loads)"]
+    return [
+        f"(d) with msgspec the pipeline costs {fmt_ratio(fast)} its floor "
+        f"(goal <= {GOAL_FAST_FLOOR:g}x): "
+        + verdict(fast, fast is not None and fast <= GOAL_FAST_FLOOR),
+        f"(d) with msgspec it runs {fmt_ratio(speedup)} faster than before issue 10 "
+        f"(goal >= {GOAL_FAST_SPEEDUP:g}x): "
+        + verdict(speedup, speedup is not None and speedup >= GOAL_FAST_SPEEDUP),
+        f"(d) without it the pipeline costs {fmt_ratio(plain)} the json.loads floor "
+        f"(goal <= {GOAL_JSON_FLOOR:g}x): "
+        + verdict(plain, plain is not None and plain <= GOAL_JSON_FLOOR),
+    ]
+
+
+# --------------------------------------------------------------------------- #
 # main
 # --------------------------------------------------------------------------- #
 
@@ -845,7 +1065,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         choices=[i.name for i in IMPLS],
         help="run only this implementation (repeatable)",
     )
-    p.add_argument("--workloads", default="abc", help="subset of 'abc' [abc]")
+    p.add_argument("--workloads", default="abcd", help="subset of 'abcd' [abcd]")
+    p.add_argument(
+        "--before",
+        default=BEFORE,
+        help="checkout of the commit before issue 10, for (d) [%(default)s]",
+    )
     p.add_argument(
         "--modes",
         nargs="+",
@@ -943,6 +1168,16 @@ def main(argv: Sequence[str] | None = None) -> int:
                 f"ratio {row['time_ratio']:.2f} (CPU {row['cpu_time_ratio']:.2f})"
             )
 
+    floor: dict[str, Any] | None = None
+    if "d" in args.workloads:
+        before = load_before(args.before)
+        if before is None:
+            notes.append(f"(d): no checkout at {args.before}: 'before' not measured")
+        rounds = 3 if args.quick else FLOOR_ROUNDS
+        work = text_workload("d", cfg.n_tokens)
+        progress(f"(d): {work.chunks:,} chunks, {rounds} interleaved rounds")
+        floor = measure_floor(work, rounds, args.gc, before)
+
     info["load_average_end"] = load_average()
     info["wall_seconds"] = round(time.perf_counter() - started, 1)
     versions = {
@@ -984,8 +1219,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     if linear:
         print("Linear growth of sseparse (pre-decoded events, interleaved runs)\n")
         print(linear_table(linear) + "\n")
+    if floor is not None:
+        print(
+            f"(d) The floor: {floor['chunks']:,} chunks in {READ_SIZE} B reads, "
+            f"CPU time per chunk, {floor['rounds']} interleaved rounds\n"
+        )
+        print(floor_table(floor) + "\n")
     print("Goals:\n")
-    for line in goals(results, linear):
+    for line in goals(results, linear) + floor_goals(floor):
         print(f"- {line}")
     if args.json:
         payload = {
@@ -1004,7 +1245,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             },
             "results": [{**asdict(r), "chunks_per_s": r.chunks_per_s} for r in results],
             "linear": linear,
-            "goals": goals(results, linear),
+            "floor": floor,
+            "goals": goals(results, linear) + floor_goals(floor),
             "notes": notes,
         }
         Path(args.json).write_text(json.dumps(payload, indent=2) + "\n", "utf-8")

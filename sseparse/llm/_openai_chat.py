@@ -677,6 +677,7 @@ class OpenAIChatAccumulator:
         events: list[ChatStreamEvent] = [_new_chunk_received(payload)]
         out = self._out
         plan = self._plan
+        planned = False
         if plan is not None and payload.keys() == plan[0]:
             # The same keys as the chunk the plan was made from: only the plain
             # latest-non-null keys can change anything, unless a usage key that
@@ -689,9 +690,64 @@ class OpenAIChatAccumulator:
                     value = payload[key]
                     if value is not None:
                         out[key] = value
-                return self._merge_choices(payload.get("choices"), events)
-        self._merge_top(payload, out, events)
-        return self._merge_choices(payload.get("choices"), events)
+                planned = True
+        if not planned:
+            self._merge_top(payload, out, events)
+        choices = payload.get("choices")
+
+        if choices is not None:
+            if type(choices) is not list:
+                return self._invalid("choices", "a list", choices)
+            if len(choices) == 1 and _FAST_CONTENT:
+                # The fast path of the overwhelmingly common chunk: one known
+                # choice whose delta is only some content text, no finish, no
+                # logprobs.  It does what the general path does for that shape
+                # (the same table rows), with fewer calls and lookups; any
+                # other shape, or a limit about to be passed, goes the general
+                # way.
+                raw = choices[0]
+                # Four keys, two of them finish_reason and logprobs (null): the
+                # other two are index and delta when both are found below.
+                if (
+                    type(raw) is dict
+                    and len(raw) == 4
+                    and raw.get("finish_reason", 0) is None
+                    and raw.get("logprobs", 0) is None
+                ):
+                    delta = raw.get("delta")
+                    index: Any = raw.get("index")
+                    if type(delta) is dict and len(delta) == 1 and type(index) is int:
+                        text = delta.get("content")
+                        choice = self._choices.get(index)
+                        if (
+                            type(text) is str
+                            and text
+                            and choice is not None
+                            and choice.parts is None
+                        ):
+                            total = self._text_chars + len(text)
+                            if total <= self._max_text:
+                                self._text_chars = total
+                                slot = choice.content
+                                slot.parts.append(text)  # slot.append, inlined
+                                slot.pending.append(text)
+                                slot.length += len(text)
+                                if not slot.dirty:
+                                    slot.dirty = True
+                                    self._dirty.append(slot)
+                                events.append(
+                                    _new_content_delta(
+                                        index,
+                                        text,
+                                        slot,
+                                        slot.length,
+                                        self._json_content,
+                                    )
+                                )
+                                return events
+            for position, choice in enumerate(choices):
+                self._merge_choice(choice, position, events)
+        return events
 
     def _merge_top(
         self,
@@ -747,63 +803,6 @@ class OpenAIChatAccumulator:
         self._plan = (
             (frozenset(payload), tuple(latest), tuple(nulls)) if plannable else None
         )
-
-    def _merge_choices(
-        self, choices: Any, events: list[ChatStreamEvent]
-    ) -> list[ChatStreamEvent]:
-        if choices is not None:
-            if type(choices) is not list:
-                return self._invalid("choices", "a list", choices)
-            if len(choices) == 1 and _FAST_CONTENT:
-                # The fast path of the overwhelmingly common chunk: one known
-                # choice whose delta is only some content text, no finish, no
-                # logprobs.  It does what the general path does for that shape
-                # (the same table rows), with fewer calls and lookups; any
-                # other shape, or a limit about to be passed, goes the general
-                # way.
-                raw = choices[0]
-                # Four keys, two of them finish_reason and logprobs (null): the
-                # other two are index and delta when both are found below.
-                if (
-                    type(raw) is dict
-                    and len(raw) == 4
-                    and raw.get("finish_reason", 0) is None
-                    and raw.get("logprobs", 0) is None
-                ):
-                    delta = raw.get("delta")
-                    index: Any = raw.get("index")
-                    if type(delta) is dict and len(delta) == 1 and type(index) is int:
-                        text = delta.get("content")
-                        choice = self._choices.get(index)
-                        if (
-                            type(text) is str
-                            and text
-                            and choice is not None
-                            and choice.parts is None
-                        ):
-                            total = self._text_chars + len(text)
-                            if total <= self._max_text:
-                                self._text_chars = total
-                                slot = choice.content
-                                slot.parts.append(text)  # slot.append, inlined
-                                slot.pending.append(text)
-                                slot.length += len(text)
-                                if not slot.dirty:
-                                    slot.dirty = True
-                                    self._dirty.append(slot)
-                                events.append(
-                                    _new_content_delta(
-                                        index,
-                                        text,
-                                        slot,
-                                        slot.length,
-                                        self._json_content,
-                                    )
-                                )
-                                return events
-            for position, choice in enumerate(choices):
-                self._merge_choice(choice, position, events)
-        return events
 
     def _choice(self, index: int) -> _Choice:
         choice = self._choices.get(index)
