@@ -31,12 +31,15 @@ Errors form one tree, defined in ``sseparse.errors`` and re-exported here:
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from sseparse.errors import (
     BadContentEncoding,
     BadContentType,
     BadResponse,
     BadStatus,
     ContentFilterFinishReasonError,
+    IncompleteJSON,
     IncompleteStream,
     InvalidChunk,
     JSONStreamError,
@@ -50,9 +53,7 @@ from sseparse.errors import (
     UnexpectedEvent,
     UsageError,
 )
-from sseparse.jsonstream import IncompleteJSON
 from sseparse.limits import Limits
-from sseparse.llm.events import ChatStreamEvent
 from sseparse.sse import (
     Comment,
     DecoderState,
@@ -65,7 +66,21 @@ from sseparse.sse import (
     iter_events,
 )
 
+if TYPE_CHECKING:
+    from sseparse.llm.events import ChatStreamEvent
+
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str) -> Any:
+    # The LLM layer (and the JSON parser under it) loads only when asked for, so
+    # that ``import sseparse`` for SSE decoding alone stays cheap.
+    if name == "ChatStreamEvent":
+        from sseparse.llm.events import ChatStreamEvent
+
+        return ChatStreamEvent
+    raise AttributeError(f"module 'sseparse' has no attribute {name!r}")
+
 
 # Grouped by role, entry points first (the order Sphinx's "bysource" follows).
 # help() sorts classes by name whatever this order, so the docstring leads it.

@@ -20,6 +20,7 @@ __all__ = [
     "BadResponse",
     "BadStatus",
     "ContentFilterFinishReasonError",
+    "IncompleteJSON",
     "IncompleteStream",
     "InvalidChunk",
     "JSONStreamError",
@@ -136,6 +137,14 @@ class JSONStreamError(ProtocolError, json.JSONDecodeError):
         self.pos = pos
         self.lineno = lineno
         self.colno = colno
+
+
+class IncompleteJSON(JSONStreamError):
+    """``close()`` came before the JSON document was complete.
+
+    ``json.loads`` of the same text raises too; this subclass tells a cut
+    document from a malformed one.
+    """
 
 
 class UnexpectedEvent(ProtocolError):

@@ -10,6 +10,8 @@ from __future__ import annotations
 import inspect
 import pickle
 import pydoc
+import subprocess
+import sys
 
 import pytest
 
@@ -140,3 +142,35 @@ def test_request_refuses_what_it_cannot_send(
 ) -> None:
     with pytest.raises(sseparse.UsageError, match=fragment):
         Request(**kwargs)  # type: ignore[arg-type]
+
+
+def test_import_sseparse_loads_only_the_sse_layer() -> None:
+    # ChatStreamEvent is exported lazily: SSE decoding alone must not pay for
+    # importing the LLM accumulators and the JSON parser under them.
+    code = (
+        "import sys, sseparse\n"
+        "print(' '.join(sorted(m for m in sys.modules if m.startswith('sseparse'))))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    ).stdout.split()
+    assert "sseparse.sse" in out
+    assert not [m for m in out if m.startswith(("sseparse.llm", "sseparse.jsonstream"))]
+
+
+def test_the_lazy_export_is_the_union_and_unknown_names_still_fail() -> None:
+    from sseparse.llm import ChatStreamEvent
+
+    assert sseparse.ChatStreamEvent is ChatStreamEvent
+    with pytest.raises(AttributeError, match="no attribute 'NoSuchName'"):
+        sseparse.NoSuchName  # noqa: B018
+
+
+def test_incomplete_json_lives_in_the_error_tree() -> None:
+    assert sseparse.errors.IncompleteJSON is sseparse.IncompleteJSON
+    assert sseparse.jsonstream.IncompleteJSON is sseparse.IncompleteJSON
+    assert issubclass(sseparse.IncompleteJSON, sseparse.JSONStreamError)

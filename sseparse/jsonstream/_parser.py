@@ -55,7 +55,13 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, cast
 
-from sseparse.errors import JSONStreamError, LimitExceeded, UsageError, excerpt
+from sseparse.errors import (
+    IncompleteJSON,
+    JSONStreamError,
+    LimitExceeded,
+    UsageError,
+    excerpt,
+)
 from sseparse.jsonstream._events import (
     ContainerStarted,
     JSONEvent,
@@ -68,18 +74,11 @@ from sseparse.limits import DEFAULT_LIMITS, Limits
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
+# IncompleteJSON is defined with the other errors in sseparse.errors.
 __all__ = ["IncompleteJSON", "JSONStreamParser", "ParserState", "parse_partial"]
 
 Path = tuple[str | int, ...]
 _Container = dict[str, Any] | list[Any]
-
-
-class IncompleteJSON(JSONStreamError):
-    """``close()`` came before the document was complete.
-
-    ``json.loads`` of the same text raises too; this subclass tells a cut
-    document from a malformed one.
-    """
 
 
 class ParserState(enum.Enum):
