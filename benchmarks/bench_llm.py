@@ -875,7 +875,9 @@ def floor_variants(work: Workload, before: tuple[Any, Any] | None) -> dict[str, 
         module = sys.modules[acc_cls.__module__]
         return cast("type", module.ContentDelta)
 
-    def pipeline(decoder_cls: Any, acc_cls: Any, fast: bool | None) -> Any:
+    def pipeline(
+        decoder_cls: Any, acc_cls: Any, fast: bool | None, read_events: bool = True
+    ) -> Any:
         def run() -> str:
             if fast is not None:
                 _loads.use_fast(fast)
@@ -888,6 +890,9 @@ def floor_variants(work: Workload, before: tuple[Any, Any] | None) -> dict[str, 
             wanted = content_delta_of(acc_cls)
             for read in reads:
                 for event in decoder.feed(read):
+                    if not read_events:
+                        feed(event)
+                        continue
                     for out in feed(event):
                         if out.__class__ is wanted:  # as run_sseparse reads them
                             out.delta  # noqa: B018 - what a consumer reads
@@ -905,6 +910,9 @@ def floor_variants(work: Workload, before: tuple[Any, Any] | None) -> dict[str, 
         "decode + orjson": parse_with(orjson.loads),
         "pipeline, json.loads": pipeline(SSEDecoder, OpenAIChatAccumulator, False),
         "pipeline, msgspec": pipeline(SSEDecoder, OpenAIChatAccumulator, True),
+        "pipeline, msgspec, events unread": pipeline(
+            SSEDecoder, OpenAIChatAccumulator, True, read_events=False
+        ),
     }
     if before is not None:
         variants["pipeline before issue 10"] = pipeline(*before, None)
