@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from sseparse import ServerSentEvent, StreamError
-from sseparse.llm import OpenAIChatAccumulator, UsageUpdated
+from sseparse import LimitExceeded, Limits, ServerSentEvent, StreamError
+from sseparse.llm import AccumulatorState, OpenAIChatAccumulator, UsageUpdated
 from sseparse.llm import _openai_chat as chat_module
 from sseparse.llm._merge import OPENAI_CHAT, Merge, render, set_once
 
@@ -530,3 +530,88 @@ def test_top_level_set_once_skips_azure_placeholders() -> None:
         1,
         "gpt-4o",
     )
+
+
+# -- the fast path keeps every rule ------------------------------------------------
+
+
+def _plain(text: str, index: int = 0) -> dict[str, Any]:
+    """A choice in the shape the accumulator's fast path takes (OpenAI's)."""
+    return {
+        "index": index,
+        "delta": {"content": text},
+        "logprobs": None,
+        "finish_reason": None,
+    }
+
+
+def test_plain_content_chunks_count_toward_the_text_limit() -> None:
+    acc = OpenAIChatAccumulator(limits=Limits(max_text_chars=10))
+    acc.feed_chunk(_chunk(_delta(role="assistant")))
+    acc.feed_chunk(_chunk(_plain("abcdef")))
+    with pytest.raises(LimitExceeded) as info:
+        acc.feed_chunk(_chunk(_plain("ghijk")))
+    assert info.value.observed == 11
+    assert acc.state is AccumulatorState.ERROR
+
+
+def test_plain_content_after_a_part_list_extends_the_parts() -> None:
+    image = {"type": "image_url", "image_url": {"url": "data:,"}}
+    final = feed_both_ways(
+        [
+            _chunk(_delta(role="assistant", content=[image])),
+            _chunk(_plain("ab")),
+            _chunk(_plain("cd")),
+        ]
+    )
+    assert final["choices"][0]["message"]["content"] == [
+        image,
+        {"type": "text", "text": "abcd"},
+    ]
+
+
+def test_plain_content_of_a_new_choice_and_of_many_choices() -> None:
+    final = feed_both_ways(
+        [
+            _chunk(_plain("a")),  # the first chunk of choice 0
+            _chunk(_plain("x", 1)),  # a new choice
+            _chunk(_plain("b"), _plain("y", 1)),  # two choices at once
+            _chunk(_plain("c")),
+        ]
+    )
+    assert [c["message"]["content"] for c in final["choices"]] == ["abc", "xy"]
+
+
+def test_top_level_keys_are_merged_when_the_key_set_repeats() -> None:
+    """The plan that skips repeated top-level keys keeps every rule."""
+    head = {**META, "system_fingerprint": "fp_1", "usage": None}
+    chunks = [
+        {**head, "choices": [_plain("a")]},
+        {**head, "choices": [_plain("b")]},  # planned: nothing but the text
+        {**head, "system_fingerprint": "fp_2", "choices": [_plain("c")]},
+        {**head, "system_fingerprint": None, "choices": [_plain("d")]},
+        {**head, "usage": {"total_tokens": 3}, "choices": [_plain("e")]},
+        {**head, "id": "other", "model": "m2", "choices": [_plain("f")]},
+        {**head, "usage": None, "choices": []},
+    ]
+    acc = OpenAIChatAccumulator()
+    seen = []  # (fingerprint, usage, id, model) after each chunk
+    events = []
+    for chunk in copy.deepcopy(chunks):
+        events += acc.feed_chunk(chunk)
+        out = acc.snapshot()
+        seen.append((out["system_fingerprint"], out["usage"], out["id"], out["model"]))
+    usage = {"total_tokens": 3}
+    assert seen == [
+        ("fp_1", None, "chatcmpl-1", None),
+        ("fp_1", None, "chatcmpl-1", None),
+        ("fp_2", None, "chatcmpl-1", None),
+        ("fp_2", None, "chatcmpl-1", None),  # null: latest non-null stays
+        ("fp_1", usage, "chatcmpl-1", None),
+        ("fp_1", usage, "chatcmpl-1", "m2"),  # model: first non-empty
+        ("fp_1", usage, "chatcmpl-1", "m2"),
+    ]
+    assert [e.usage for e in events if isinstance(e, UsageUpdated)] == [usage]
+    final = acc.snapshot()
+    assert final["choices"][0]["message"]["content"] == "abcdef"
+    assert feed_both_ways(chunks) == final
