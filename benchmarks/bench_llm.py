@@ -895,7 +895,7 @@ def floor_variants(work: Workload, before: tuple[Any, Any] | None) -> dict[str, 
                         continue
                     for out in feed(event):
                         if out.__class__ is wanted:  # as run_sseparse reads them
-                            cast("Any", out).delta  # what a consumer reads
+                            cast("Any", out).delta  # noqa: B018 - what a consumer reads
             for event in decoder.close():
                 feed(event)
             content: str = acc.close()["choices"][0]["message"]["content"]
