@@ -6,8 +6,10 @@ Each helper builds a fresh decoder from ``decoder_factory``, feeds it, calls
 
 from __future__ import annotations
 
+import contextlib
 import itertools
-from collections.abc import Callable, Iterable, Sequence
+import sys
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, Protocol
 
 
@@ -91,3 +93,14 @@ FEED_WAYS: dict[str, Feeder] = {
     "chunks-7": _fixed(7),
     "cut-points": _fixed([1, 3, 4, 9, 10, 11, 17]),
 }
+
+
+@contextlib.contextmanager
+def int_digit_limit(limit: int) -> Iterator[None]:
+    """Set ``sys.set_int_max_str_digits(limit)`` for the block, then restore it."""
+    old = sys.get_int_max_str_digits()
+    sys.set_int_max_str_digits(limit)
+    try:
+        yield
+    finally:
+        sys.set_int_max_str_digits(old)

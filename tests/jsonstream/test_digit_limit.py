@@ -12,12 +12,10 @@ Every test that lowers the limit restores it, even when it fails.
 
 from __future__ import annotations
 
-import contextlib
 import itertools
 import json
 import re
-import sys
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pytest
 from hypothesis import given, note
@@ -26,22 +24,9 @@ from hypothesis import strategies as st
 from sseparse import JSONStreamError, UsageError
 from sseparse.jsonstream import IncompleteJSON, JSONStreamParser, ParserState
 from sseparse.testing import same_json as same
-
-if TYPE_CHECKING:
-    from collections.abc import Iterator
+from tests.helpers import int_digit_limit
 
 DEFAULT_LIMIT = 4300  # CPython's default sys.get_int_max_str_digits()
-
-
-@contextlib.contextmanager
-def int_digit_limit(limit: int) -> Iterator[None]:
-    """Set ``sys.set_int_max_str_digits(limit)`` for the block, then restore it."""
-    old = sys.get_int_max_str_digits()
-    sys.set_int_max_str_digits(limit)
-    try:
-        yield
-    finally:
-        sys.set_int_max_str_digits(old)
 
 
 def feedings(text: str) -> list[tuple[str, list[str]]]:
