@@ -311,7 +311,7 @@ class Run:
         self.texts = _Texts(views)
         self.outcome: tuple[Any, ...] | None = None  # set once the machine stops
 
-    def _took(self, out: list[StreamEvent], chunk: bool) -> None:
+    def _took(self, out: Sequence[StreamEvent], chunk: bool) -> None:
         assert type(out) is list
         if chunk:
             assert out, "a chunk gave no events"
@@ -342,7 +342,7 @@ class Run:
     def feed_chunk(self, payload: Any) -> None:
         self._step(lambda: self.acc.feed_chunk(payload), type(payload) is dict)
 
-    def _step(self, call: Callable[[], list[StreamEvent]], chunk: bool) -> None:
+    def _step(self, call: Callable[[], Sequence[StreamEvent]], chunk: bool) -> None:
         acc = self.acc
         before = acc.state
         if self.outcome is not None or before is not AccumulatorState.STREAMING:

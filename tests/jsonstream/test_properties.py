@@ -36,8 +36,9 @@ from sseparse.jsonstream import (
     parse_partial,
 )
 from sseparse.testing import json_deltas, json_texts, json_values, split_text
+from sseparse.testing import same_json as same
 from tests._work import assert_linear
-from tests.jsonstream.test_cases import feed_all, same
+from tests.jsonstream.test_cases import feed_all
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator

@@ -63,7 +63,7 @@ from tests._work import assert_linear
 from tests.jsonstream.test_properties import extends
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Iterator
+    from collections.abc import Callable, Iterable, Iterator, Sequence
 
     from sseparse.llm import StreamEvent
 
@@ -107,7 +107,7 @@ class Run:
     final: dict[str, Any] = attrs.Factory(dict)
     incomplete: tuple[tuple[int, int | None], ...] = ()
 
-    def take(self, events: list[StreamEvent]) -> None:
+    def take(self, events: Sequence[StreamEvent]) -> None:
         # Views are read as the events arrive, as a consumer reads them.
         self.events.extend(events)
         self.observed.extend(observe(event) for event in events)

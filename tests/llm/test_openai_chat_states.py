@@ -365,7 +365,7 @@ PIECES = ['{"ci', 'ty": "Par', 'is", "n": [1', ", 2]}"]
 
 
 def test_parsed_arguments_on_every_delta() -> None:
-    seen = []
+    seen: list[Any] = []
     acc = OpenAIChatAccumulator()
     for payload in tool_stream(PIECES):
         seen.extend(
@@ -500,8 +500,10 @@ def test_json_limits_reach_the_argument_parser() -> None:
     events = acc.feed(
         sse(chunk(delta(tool_calls=[{"index": 0, "function": {"arguments": "[[["}}])))
     )
+    last = events[-1]
+    assert isinstance(last, ToolCallArgumentsDelta)
     with pytest.raises(LimitExceeded, match="max_json_depth"):
-        _ = events[-1].parsed_arguments
+        _ = last.parsed_arguments
 
 
 def test_error_chunk_keeps_what_it_carries() -> None:

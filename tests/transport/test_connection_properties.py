@@ -119,7 +119,7 @@ def make_response(
     elif framing == "chunked":
         headers.append(b"Transfer-Encoding: chunked")
         sizes = list(chunk_sizes) or [len(packed) or 1]
-        pieces = []
+        pieces: list[bytes] = []
         position = 0
         while position < len(packed):
             piece = packed[position : position + sizes[len(pieces) % len(sizes)]]
@@ -161,7 +161,7 @@ class Outcome:
     items: list[object]  # normalised
     error: ProtocolError | None
     in_close: bool
-    connection: EventStreamConnection
+    connection: EventStreamConnection[Any]
 
 
 def norm(item: object) -> object:
