@@ -605,7 +605,6 @@ def comparable(final: Any) -> dict[str, Any]:
     )
 )
 def test_final_agrees_with_the_openai_sdk(stream: ChatStream) -> None:
-    pytest.importorskip("openai")
     assert in_order(stream), "in_order=True broke its promise"
     assume(not openai_duplicates_logprobs(stream))
     ours = run_events(stream.to_events()).final
