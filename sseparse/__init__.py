@@ -82,6 +82,11 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module 'sseparse' has no attribute {name!r}")
 
 
+def __dir__() -> list[str]:
+    # List the lazy export too, as dir() of a module normally lists __all__.
+    return sorted({*globals(), *__all__})
+
+
 # Grouped by role, entry points first (the order Sphinx's "bysource" follows).
 # help() sorts classes by name whatever this order, so the docstring leads it.
 __all__ = [  # noqa: RUF022

@@ -166,6 +166,7 @@ def test_the_lazy_export_is_the_union_and_unknown_names_still_fail() -> None:
     from sseparse.llm import ChatStreamEvent
 
     assert sseparse.ChatStreamEvent is ChatStreamEvent
+    assert "ChatStreamEvent" in dir(sseparse)
     with pytest.raises(AttributeError, match="no attribute 'NoSuchName'"):
         sseparse.NoSuchName  # noqa: B018
 

@@ -64,7 +64,6 @@ __all__ = [
     "OPENAI_CHAT",
     "Merge",
     "Table",
-    "latest_non_null",
     "render",
     "set_once",
 ]
@@ -107,10 +106,6 @@ class Table:
     fields: Mapping[str, Merge]
     default: Merge
     inner: Mapping[str, str] = attrs.field(factory=dict)
-
-    def policy(self, key: str) -> Merge:
-        """The policy of *key*."""
-        return self.fields.get(key, self.default)
 
 
 # Chat Completions (``chat.completion.chunk`` in, ``chat.completion`` out).
@@ -211,14 +206,6 @@ def set_once(
                 unset.discard(key)
     elif old is None and (value is not None or key not in target):
         target[key] = value
-
-
-def latest_non_null(target: dict[str, Any], key: str, value: Any) -> None:
-    """``LATEST_NON_NULL``: a non-null *value* replaces; ``None`` only adds."""
-    if value is not None:
-        target[key] = value
-    elif key not in target:
-        target[key] = None
 
 
 def render(tables: Mapping[str, Table]) -> str:
