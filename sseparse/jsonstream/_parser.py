@@ -377,8 +377,13 @@ class JSONStreamParser:
                 f"JSONStreamParser.feed() expects str, got {type(text).__name__}"
             )
         n = len(text)
-        if self._offset + n > self._max_total:
-            self._fail(self._too_long(n))
+        over = self._offset + n > self._max_total
+        if over:
+            # The character past the bound is where the limit is exceeded: what
+            # comes before it is parsed first, so an error there (met first in
+            # the text) wins, however the text was cut.
+            n = self._max_total - self._offset
+            text = text[:n]
         handlers = self._handlers
         pos = 0
         try:
@@ -386,6 +391,8 @@ class JSONStreamParser:
                 pos = handlers[self._state](text, pos)
         except (JSONStreamError, LimitExceeded) as exc:
             self._fail(exc)
+        if over:
+            self._fail(self._too_long())
         if "\n" in text:
             self._line += text.count("\n")
             self._line_start = self._offset + text.rfind("\n") + 1
@@ -396,11 +403,13 @@ class JSONStreamParser:
             return events
         return []
 
-    def _too_long(self, n: int) -> LimitExceeded:
+    def _too_long(self) -> LimitExceeded:
+        # observed: the count at the character that passes the bound, whatever
+        # the cut (the same holds for every limit of this parser).
         return LimitExceeded(
             "max_json_chars",
             maximum=self._max_total,
-            observed=self._offset + n,
+            observed=self._max_total + 1,
             what="the JSON document",
         )
 
@@ -715,8 +724,13 @@ class JSONStreamParser:
                             return self._begin_token(text, pos)
                         self._start_token(pos, text[pos:], None, word)
                         return n
-                    if not text.startswith(word, pos) or text[end] in _TOKEN_SET:
-                        return self._begin_token(text, pos)  # it says what is wrong
+                    if (
+                        not text.startswith(word, pos)
+                        or text[end] in _TOKEN_SET
+                        or end - pos > self._max_number
+                    ):
+                        # _on_token says what is wrong, or which limit is hit
+                        return self._begin_token(text, pos)
                     value = _LITERALS[word]
                 elif char == "]" and state is _VALUE_OR_END:
                     after = None  # the array closes: below
@@ -958,13 +972,24 @@ class JSONStreamParser:
             return pos, None
         return pos, carry
 
-    def _bad_string(self, text: str, base: int, body: str) -> JSONStreamError:
+    def _bad_string(
+        self, text: str, base: int, body: str
+    ) -> JSONStreamError | LimitExceeded:
         """Locate the first character that makes *body* (at text[base:]) invalid.
 
         *body* starts on an escape boundary; the scan keeps to escape units, so
-        the second backslash of ``\\\\`` is never taken for an escape.
+        the second backslash of ``\\\\`` is never taken for an escape.  If the
+        valid text before that character already makes the string too long,
+        that comes first in the text, so the limit is the error.
         """
         index = _VALID_STRING(body).end()
+        valid = body[:index]
+        if "\\" in valid:
+            # A final high surrogate escape is not counted yet: it waits for
+            # its low half when the text comes a character at a time.
+            valid = _scanstring(valid[: _high_surrogate_tail(valid)] + '"', 0)[0]
+        if self._str_len + len(valid) > self._max_string:
+            return self._string_too_long()
         if index < len(body) and body[index] == "\\":
             kind = body[index + 1 : index + 2]
             if kind == "u":
@@ -981,7 +1006,7 @@ class JSONStreamParser:
         return LimitExceeded(
             "max_json_string_chars",
             maximum=self._max_string,
-            observed=self._str_len,
+            observed=self._max_string + 1,
             what=f"the JSON string that starts at offset {self._str_start}",
         )
 
@@ -1020,15 +1045,14 @@ class JSONStreamParser:
         number cut into many deltas costs linear time.
         """
         end = _TOKEN_CHARS(text, pos).end()
+        over = self._tok_len + end - pos > self._max_number
+        if over:
+            # The limit is exceeded at the character that passes it: the ones
+            # before it are checked first, so a bad one there wins, as it does
+            # when the token comes a character at a time.
+            end = pos + self._max_number - self._tok_len
         piece = text[pos:end]
         self._tok_len += end - pos
-        if self._tok_len > self._max_number:
-            raise LimitExceeded(
-                "max_json_number_chars",
-                maximum=self._max_number,
-                observed=self._tok_len,
-                what=f"the number or literal that starts at offset {self._tok_start}",
-            )
         parts = self._tok_parts
         state = self._num_state
         piece_chars = piece
@@ -1058,6 +1082,13 @@ class JSONStreamParser:
                 state = None
                 continue
             state = following
+        if over:
+            raise LimitExceeded(
+                "max_json_number_chars",
+                maximum=self._max_number,
+                observed=self._max_number + 1,
+                what=f"the number or literal that starts at offset {self._tok_start}",
+            )
         self._num_state = state
         parts.append(piece)
         if end == len(text):
