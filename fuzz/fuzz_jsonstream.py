@@ -12,7 +12,10 @@ replaced when the input is not even that):
 * every feeding fails the same way, at the same position, from the ``feed()``
   that brought that position; the parser then refuses use with ``UsageError``;
 * ``snapshot()``, ``open_path`` and ``is_complete()`` work after every piece;
-* with small limits only ``LimitExceeded`` or ``JSONStreamError`` escape;
+* with small limits only ``LimitExceeded`` or ``JSONStreamError`` escape, and
+  whole, seeded pieces and character by character agree: the first problem in
+  the text wins (a limit at the character that passes it, with ``observed``
+  always ``maximum + 1``; a syntax error at its position);
 * with the interpreter's integer digit limit lowered to 640 (odd first byte) an
   integer past it fails like ``json.loads``, the same for every feeding.
 
@@ -108,11 +111,14 @@ def _run(pieces: list[str], limits: Limits | None = None) -> tuple[str, Any]:
     return f"feed {type(error).__name__}", error
 
 
-def _signature(result: tuple[str, Any]) -> tuple[str, int | None]:
+def _signature(result: tuple[str, Any]) -> tuple[Any, ...]:
+    """What must not depend on the chunking: the kind, and where or which limit."""
     kind, value = result
     if kind == "ok":
-        return kind, None
-    return kind, value.pos if isinstance(value, JSONStreamError) else None
+        return (kind,)
+    if isinstance(value, JSONStreamError):
+        return kind, value.pos
+    return kind, value.limit, value.maximum, value.observed
 
 
 def _json_loads(text: str) -> tuple[bool, Any]:
@@ -170,9 +176,17 @@ def _check(data: bytes) -> None:
         max_json_number_chars=1 + first // 16,
         max_json_chars=1 + first * 4,
     )
-    small = _run(seeded_chunks(text, data[-8:]), limits)
+    small = _run([text], limits)
+    small_runs = [small, _run(seeded_chunks(text, data[-8:]), limits)]
+    if len(text) <= 4096:
+        small_runs.append(_run(list(text), limits))
+    signatures = {_signature(run) for run in small_runs}
+    assert len(signatures) == 1, signatures
     if small[0] == "ok":
-        assert same(small[1], value)
+        for _, result in small_runs:
+            assert same(result, value)
+    elif small[0].endswith("LimitExceeded"):
+        assert small[1].observed == small[1].maximum + 1
 
 
 @given(st.binary())
