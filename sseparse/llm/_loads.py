@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-__all__ = ["fast_parser", "loads", "loads_function", "use_fast"]
+__all__ = ["fast_parser", "first_parser", "loads", "loads_function", "use_fast"]
 
 _json_loads = json.loads
 _decode: Callable[[str], Any] | None = None
@@ -66,6 +66,20 @@ def loads_function() -> Callable[[str], Any]:
                 _decode = msgspec.json.Decoder().decode
         _resolved = _loads_fast if _enabled and _decode is not None else _json_loads
     return _resolved
+
+
+def first_parser() -> Callable[[str], Any]:
+    """What :func:`loads_function`'s loader tries first: the fast parser's own
+    decode when it is in use, else ``json.loads``.
+
+    For a caller that inlines the loader on its hot path: call this, and on
+    *any* exception call :func:`loads_function`'s loader, which decides (and
+    raises ``json.loads``'s own exception).  Saves a Python call per text.
+    """
+    loader = loads_function()
+    if loader is _loads_fast and _decode is not None:
+        return _decode
+    return loader
 
 
 def loads(text: str) -> Any:

@@ -237,6 +237,12 @@ def _content_delta_maker() -> Any:
     return content_delta
 
 
+# The same, inlined in OpenAIChatAccumulator.feed (a call less per event).
+_new = object.__new__
+(_set_chunk,) = _slot_setters(ChunkReceived, ("chunk",))
+_set_index, _set_delta, _set_slot, _set_end, _set_json = _slot_setters(
+    ContentDelta, ("choice_index", "delta", "_slot", "_end", "_json")
+)
 _new_chunk_received: Callable[[dict[str, Any]], ChunkReceived] = _chunk_received_maker()
 _new_content_delta: Callable[[int, str, TextSlot, int, bool], ContentDelta] = (
     _content_delta_maker()
@@ -363,6 +369,7 @@ class OpenAIChatAccumulator:
     ) -> None:
         self._limits = DEFAULT_LIMITS if limits is None else limits
         self._loads = _loads.loads_function()  # json.loads, faster with msgspec
+        self._parse = _loads.first_parser()  # _loads' first try, inlined in feed
         self._max_text = self._limits.max_text_chars
         self._max_items = self._limits.max_stream_items
         kind = (
@@ -450,19 +457,85 @@ class OpenAIChatAccumulator:
             if data == "[DONE]":
                 return self._end_marker()
             try:
-                payload = self._loads(data)
-            except ValueError as exc:
-                return self._fail(
-                    InvalidChunk(
-                        f"chunk {self._chunks} (event {name!r}): expected JSON data, "
-                        f"got {excerpt(data)} ({exc})",
-                        chunk_index=self._chunks,
-                        field=None,
-                        data=data,
+                payload = self._parse(data)  # self._loads(data), one call less
+            except Exception:
+                try:
+                    payload = self._loads(data)
+                except ValueError as exc:
+                    return self._fail(
+                        InvalidChunk(
+                            f"chunk {self._chunks} (event {name!r}): expected "
+                            f"JSON data, got {excerpt(data)} ({exc})",
+                            chunk_index=self._chunks,
+                            field=None,
+                            data=data,
+                        )
                     )
-                )
             if type(payload) is dict and payload.get("error") is None:
-                # _chunk()'s common case, without the call: a chunk per event.
+                # _chunk()'s common case, without the call: a chunk per event;
+                # and _merge_chunk()'s fast path and plan, inlined (the same
+                # checks, all made before anything changes), for the
+                # overwhelmingly common chunk.  Any other goes the general way.
+                plan = self._plan
+                choices = payload.get("choices")
+                if (
+                    plan is not None
+                    and type(choices) is list
+                    and len(choices) == 1
+                    and _FAST_CONTENT
+                    and payload.keys() == plan[0]
+                ):
+                    raw = choices[0]
+                    if (
+                        type(raw) is dict
+                        and len(raw) == 4
+                        and raw.get("finish_reason", 0) is None
+                        and raw.get("logprobs", 0) is None
+                    ):
+                        delta = raw.get("delta")
+                        index: Any = raw.get("index")
+                        if (
+                            type(delta) is dict
+                            and len(delta) == 1
+                            and type(index) is int
+                        ):
+                            text = delta.get("content")
+                            choice = self._choices.get(index)
+                            if (
+                                type(text) is str
+                                and text
+                                and choice is not None
+                                and choice.parts is None
+                            ):
+                                total = self._text_chars + len(text)
+                                if total <= self._max_text:
+                                    for key in plan[2]:
+                                        if payload[key] is not None:
+                                            break
+                                    else:
+                                        out = self._out
+                                        for key in plan[1]:
+                                            value = payload[key]
+                                            if value is not None:
+                                                out[key] = value
+                                        self._text_chars = total
+                                        slot = choice.content
+                                        slot.parts.append(text)  # slot.append
+                                        slot.pending.append(text)
+                                        slot.length = end = slot.length + len(text)
+                                        if not slot.dirty:
+                                            slot.dirty = True
+                                            self._dirty.append(slot)
+                                        received = _new(ChunkReceived)
+                                        _set_chunk(received, payload)
+                                        added = _new(ContentDelta)
+                                        _set_index(added, index)
+                                        _set_delta(added, text)
+                                        _set_slot(added, slot)
+                                        _set_end(added, end)
+                                        _set_json(added, self._json_content)
+                                        self._chunks += 1
+                                        return [received, added]
                 events = self._merge_chunk(payload)
                 self._chunks += 1
                 return events
