@@ -401,6 +401,8 @@ class OpenAIChatAccumulator:
         self._plan: tuple[frozenset[str], tuple[str, ...], tuple[str, ...]] | None = (
             None
         )
+        # the plan's keys when feed() may try its fast path (see _merge_top)
+        self._fast_keys: frozenset[str] | None = None
         self._choices_sorted = True  # the live "choices" list is in index order
         self._unsorted_tools: list[_Choice] = []
         self._dirty: list[TextSlot] = []
@@ -471,74 +473,76 @@ class OpenAIChatAccumulator:
                             data=data,
                         )
                     )
-            if type(payload) is dict and payload.get("error") is None:
-                # _chunk()'s common case, without the call: a chunk per event;
-                # and _merge_chunk()'s fast path and plan, inlined (the same
-                # checks, all made before anything changes), for the
-                # overwhelmingly common chunk.  Any other goes the general way.
-                plan = self._plan
-                choices = payload.get("choices")
-                if (
-                    plan is not None
-                    and type(choices) is list
-                    and len(choices) == 1
-                    and _FAST_CONTENT
-                    and payload.keys() == plan[0]
-                ):
-                    raw = choices[0]
-                    if (
-                        type(raw) is dict
-                        and len(raw) == 4
-                        and raw.get("finish_reason", 0) is None
-                        and raw.get("logprobs", 0) is None
-                    ):
-                        delta = raw.get("delta")
-                        index: Any = raw.get("index")
-                        if (
-                            type(delta) is dict
-                            and len(delta) == 1
-                            and type(index) is int
-                        ):
-                            text = delta.get("content")
-                            choice = self._choices.get(index)
+            if type(payload) is dict:
+                if payload.keys() == self._fast_keys:
+                    # The plan's keys ("choices" among them, no "error"): the
+                    # overwhelmingly common chunk may take _merge_chunk()'s
+                    # plan and content fast path, inlined here with every
+                    # check made before anything changes.  Any other chunk
+                    # goes the general way below.
+                    choices = payload["choices"]
+                    if type(choices) is list and len(choices) == 1:
+                        raw = choices[0]
+                        if type(raw) is dict and len(raw) == 4:
+                            try:  # four keys: these four, or not this shape
+                                finished = raw["finish_reason"]
+                                logprobs = raw["logprobs"]
+                                delta = raw["delta"]
+                                index: Any = raw["index"]
+                            except KeyError:
+                                finished = True
                             if (
-                                type(text) is str
-                                and text
-                                and choice is not None
-                                and choice.parts is None
+                                finished is None
+                                and logprobs is None
+                                and type(delta) is dict
+                                and len(delta) == 1
+                                and type(index) is int
                             ):
-                                total = self._text_chars + len(text)
-                                if total <= self._max_text:
-                                    for key in plan[2]:
-                                        if payload[key] is not None:
-                                            break
-                                    else:
-                                        out = self._out
-                                        for key in plan[1]:
-                                            value = payload[key]
-                                            if value is not None:
-                                                out[key] = value
-                                        self._text_chars = total
-                                        slot = choice.content
-                                        slot.parts.append(text)  # slot.append
-                                        slot.pending.append(text)
-                                        slot.length = end = slot.length + len(text)
-                                        if not slot.dirty:
-                                            slot.dirty = True
-                                            self._dirty.append(slot)
-                                        received = _new(ChunkReceived)
-                                        _set_chunk(received, payload)
-                                        added = _new(ContentDelta)
-                                        _set_index(added, index)
-                                        _set_delta(added, text)
-                                        _set_slot(added, slot)
-                                        _set_end(added, end)
-                                        _set_json(added, self._json_content)
-                                        self._chunks += 1
-                                        return [received, added]
-                events = self._merge_chunk(payload)
-                self._chunks += 1
-                return events
+                                text = delta.get("content")
+                                choice = self._choices.get(index)
+                                if (
+                                    type(text) is str
+                                    and text
+                                    and choice is not None
+                                    and choice.parts is None
+                                ):
+                                    total = self._text_chars + len(text)
+                                    plan = self._plan
+                                    if total <= self._max_text and plan is not None:
+                                        for key in plan[2]:
+                                            if payload[key] is not None:
+                                                break
+                                        else:
+                                            out = self._out
+                                            for key in plan[1]:
+                                                value = payload[key]
+                                                if value is not None:
+                                                    out[key] = value
+                                            self._text_chars = total
+                                            slot = choice.content
+                                            slot.parts.append(text)  # slot.append
+                                            json_ = self._json_content
+                                            if json_:  # else never parsed
+                                                slot.pending.append(text)
+                                            slot.length = end = slot.length + len(text)
+                                            if not slot.dirty:
+                                                slot.dirty = True
+                                                self._dirty.append(slot)
+                                            received = _new(ChunkReceived)
+                                            _set_chunk(received, payload)
+                                            added = _new(ContentDelta)
+                                            _set_index(added, index)
+                                            _set_delta(added, text)
+                                            _set_slot(added, slot)
+                                            _set_end(added, end)
+                                            _set_json(added, json_)
+                                            self._chunks += 1
+                                            return [received, added]
+                if payload.get("error") is None:
+                    # _chunk()'s common case, without the call.
+                    events = self._merge_chunk(payload)
+                    self._chunks += 1
+                    return events
             return self._chunk(payload)
         try:
             body: Any = self._loads(data)
@@ -873,8 +877,12 @@ class OpenAIChatAccumulator:
                     if type(usage) is dict:
                         self._apply(out, "usage", usage, _CHUNK_FIELDS["usage"], ())
                         events.append(UsageUpdated(usage=usage))
-        self._plan = (
-            (frozenset(payload), tuple(latest), tuple(nulls)) if plannable else None
+        keys = frozenset(payload)
+        self._plan = (keys, tuple(latest), tuple(nulls)) if plannable else None
+        self._fast_keys = (
+            keys
+            if plannable and _FAST_CONTENT and "choices" in keys and "error" not in keys
+            else None
         )
 
     def _choice(self, index: int) -> _Choice:
