@@ -403,6 +403,8 @@ class OpenAIChatAccumulator:
         )
         # the plan's keys when feed() may try its fast path (see _merge_top)
         self._fast_keys: frozenset[str] | None = None
+        self._fast_latest: tuple[str, ...] = ()  # the plan's, for feed()
+        self._fast_nulls: tuple[str, ...] = ()
         self._choices_sorted = True  # the live "choices" list is in index order
         self._unsorted_tools: list[_Choice] = []
         self._dirty: list[TextSlot] = []
@@ -484,60 +486,56 @@ class OpenAIChatAccumulator:
                     if type(choices) is list and len(choices) == 1:
                         raw = choices[0]
                         if type(raw) is dict and len(raw) == 4:
-                            try:  # four keys: these four, or not this shape
+                            try:  # raw's four keys are these, or not this shape
                                 finished = raw["finish_reason"]
                                 logprobs = raw["logprobs"]
                                 delta = raw["delta"]
+                                text = delta["content"]  # only an object takes it
                                 index: Any = raw["index"]
-                            except KeyError:
+                                choice = self._choices[index]  # TypeError: a list
+                            except (KeyError, TypeError):
                                 finished = True
                             if (
                                 finished is None
                                 and logprobs is None
-                                and type(delta) is dict
                                 and len(delta) == 1
                                 and type(index) is int
+                                and type(text) is str
+                                and text
+                                and choice.parts is None
                             ):
-                                text = delta.get("content")
-                                choice = self._choices.get(index)
-                                if (
-                                    type(text) is str
-                                    and text
-                                    and choice is not None
-                                    and choice.parts is None
-                                ):
-                                    total = self._text_chars + len(text)
-                                    plan = self._plan
-                                    if total <= self._max_text and plan is not None:
-                                        for key in plan[2]:
-                                            if payload[key] is not None:
-                                                break
-                                        else:
-                                            out = self._out
-                                            for key in plan[1]:
-                                                value = payload[key]
-                                                if value is not None:
-                                                    out[key] = value
-                                            self._text_chars = total
-                                            slot = choice.content
-                                            slot.parts.append(text)  # slot.append
-                                            json_ = self._json_content
-                                            if json_:  # else never parsed
-                                                slot.pending.append(text)
-                                            slot.length = end = slot.length + len(text)
-                                            if not slot.dirty:
-                                                slot.dirty = True
-                                                self._dirty.append(slot)
-                                            received = _new(ChunkReceived)
-                                            _set_chunk(received, payload)
-                                            added = _new(ContentDelta)
-                                            _set_index(added, index)
-                                            _set_delta(added, text)
-                                            _set_slot(added, slot)
-                                            _set_end(added, end)
-                                            _set_json(added, json_)
-                                            self._chunks += 1
-                                            return [received, added]
+                                n = len(text)
+                                total = self._text_chars + n
+                                if total <= self._max_text:
+                                    for key in self._fast_nulls:
+                                        if payload[key] is not None:
+                                            break
+                                    else:
+                                        out = self._out
+                                        for key in self._fast_latest:
+                                            value = payload[key]
+                                            if value is not None:
+                                                out[key] = value
+                                        self._text_chars = total
+                                        slot = choice.content
+                                        slot.parts.append(text)  # slot.append
+                                        json_ = self._json_content
+                                        if json_:  # else never parsed
+                                            slot.pending.append(text)
+                                        slot.length = end = slot.length + n
+                                        if not slot.dirty:
+                                            slot.dirty = True
+                                            self._dirty.append(slot)
+                                        received = _new(ChunkReceived)
+                                        _set_chunk(received, payload)
+                                        added = _new(ContentDelta)
+                                        _set_index(added, index)
+                                        _set_delta(added, text)
+                                        _set_slot(added, slot)
+                                        _set_end(added, end)
+                                        _set_json(added, json_)
+                                        self._chunks += 1
+                                        return [received, added]
                 if payload.get("error") is None:
                     # _chunk()'s common case, without the call.
                     events = self._merge_chunk(payload)
@@ -878,7 +876,9 @@ class OpenAIChatAccumulator:
                         self._apply(out, "usage", usage, _CHUNK_FIELDS["usage"], ())
                         events.append(UsageUpdated(usage=usage))
         keys = frozenset(payload)
-        self._plan = (keys, tuple(latest), tuple(nulls)) if plannable else None
+        self._fast_latest = tuple(latest)
+        self._fast_nulls = tuple(nulls)
+        self._plan = (keys, self._fast_latest, self._fast_nulls) if plannable else None
         self._fast_keys = (
             keys
             if plannable and _FAST_CONTENT and "choices" in keys and "error" not in keys
