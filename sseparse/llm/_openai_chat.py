@@ -402,7 +402,7 @@ class OpenAIChatAccumulator:
             None
         )
         # the plan's keys when feed() may try its fast path (see _merge_top)
-        self._fast_keys: frozenset[str] | None = None
+        self._fast_keys: list[str] | None = None
         self._fast_latest: tuple[str, ...] = ()  # the plan's, for feed()
         self._fast_nulls: tuple[str, ...] = ()
         self._choices_sorted = True  # the live "choices" list is in index order
@@ -480,8 +480,9 @@ class OpenAIChatAccumulator:
                         )
                     )
             if type(payload) is dict:
-                if payload.keys() == self._fast_keys:
-                    # The plan's keys ("choices" among them, no "error"): the
+                if [*payload] == self._fast_keys:  # cheaper than a set compare
+                    # The plan's keys in its order ("choices" among them, no
+                    # "error"; another order takes the set-based plan below): the
                     # overwhelmingly common chunk may take _merge_chunk()'s
                     # plan and content fast path, inlined here with every
                     # check made before anything changes.  Any other chunk
@@ -884,7 +885,7 @@ class OpenAIChatAccumulator:
         self._fast_nulls = tuple(nulls)
         self._plan = (keys, self._fast_latest, self._fast_nulls) if plannable else None
         self._fast_keys = (
-            keys
+            list(payload)
             if plannable and _FAST_CONTENT and "choices" in keys and "error" not in keys
             else None
         )
