@@ -127,7 +127,15 @@ def test_first_problem_in_text_order_wins(
         assert outcome(pieces, limits) == expected, name
 
 
-_GARBLE = '"\\\x01{}[],: ntfuelrsaNI0159-+.eEx'
+# Single characters, and pieces of escapes: a bad one, a cut one, a high
+# surrogate whose low half may or may not follow.
+_GARBLE = [
+    *'"\\\x01{}[],: ntfuelrsaNI0159-+.eEx',
+    "\\q",
+    "\\u12",
+    "\\ud800",
+    "\\ud800\\udc00",
+]
 
 
 @st.composite
@@ -146,17 +154,57 @@ def garbled_texts(draw: st.DrawFn) -> str:
     return text
 
 
+# Pieces of JSON text, valid and not, to string together: long valid runs
+# (string text, escapes, numbers, literals) next to what breaks them.
+_SOUP = [
+    *'[]{},:"',
+    '{"',
+    '"abcdef',
+    "abc",
+    "\\n",
+    "\\q",
+    "\\u0041",
+    "\\u12",
+    "\\ud800",
+    "\\udc00",
+    "\x01",
+    "12",
+    "-1.5e",
+    "true",
+    "false",
+    "null",
+    "NaN",
+    "-Infinity",
+    "x",
+    " ",
+]
+
+
+def soup_texts() -> st.SearchStrategy[str]:
+    """Text strung from :data:`_SOUP`, in an array: often invalid inside a token."""
+    pieces = st.lists(st.sampled_from(_SOUP), max_size=8)
+    return pieces.map(lambda parts: "[" + "".join(parts) + "]")
+
+
 @st.composite
 def tiny_limits(draw: st.DrawFn) -> Limits:
+    """Each bound tiny or the default: so one can be reached past the others."""
+    bounds = {
+        "max_json_number_chars": st.integers(1, 10),
+        "max_json_string_chars": st.integers(1, 8),
+        "max_json_depth": st.integers(1, 4),
+        "max_json_chars": st.integers(1, 200),
+    }
     return Limits(
-        max_json_number_chars=draw(st.integers(1, 10)),
-        max_json_string_chars=draw(st.integers(1, 8)),
-        max_json_depth=draw(st.integers(1, 4)),
-        max_json_chars=draw(st.integers(1, 200)),
+        **{
+            name: value
+            for name, strategy in bounds.items()
+            if (value := draw(st.none() | strategy)) is not None
+        }
     )
 
 
-@given(st.data(), garbled_texts(), tiny_limits())
+@given(st.data(), garbled_texts() | soup_texts(), tiny_limits())
 def test_whole_bytewise_and_any_cut_agree(
     data: st.DataObject, text: str, limits: Limits
 ) -> None:
@@ -167,3 +215,22 @@ def test_whole_bytewise_and_any_cut_agree(
     assert outcome(list(text), limits) == expected
     pieces = data.draw(json_deltas(text))
     assert outcome(pieces, limits) == expected
+
+
+_TOKENS = st.sampled_from(["true", "false", "null", "NaN", "Infinity", "-Infinity"]) | (
+    st.from_regex(
+        r"-?(0|[1-9][0-9]{0,6})(\.[0-9]{1,3})?([eE][-+]?[0-9]{1,2})?", fullmatch=True
+    )
+)
+
+
+@given(st.data(), _TOKENS, st.integers(1, 10))
+def test_a_number_or_literal_counts_the_same_whole_or_cut(
+    data: st.DataObject, token: str, bound: int
+) -> None:
+    limits = Limits(max_json_number_chars=bound)
+    text = f"[{token}]"
+    expected = limit(NUM, bound) if len(token) > bound else ("value", None)
+    for pieces in ([text], list(text), data.draw(json_deltas(text))):
+        got = outcome(pieces, limits)
+        assert (got if got[0] != "value" else ("value", None)) == expected
