@@ -16,7 +16,6 @@ import copy
 import json
 import math
 import os
-import sys
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -29,9 +28,10 @@ from sseparse.llm import _openai_chat as chat_module
 from sseparse.llm._text import TextSlot
 from sseparse.llm.events import ChunkReceived, ContentDelta
 from sseparse.testing import ChatStream, openai_chat_streams
+from tests.helpers import int_digit_limit
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
+    from collections.abc import Callable
 
 
 def _fast_loader() -> Callable[[str], Any]:
@@ -213,16 +213,6 @@ def test_every_hostile_token(mode: str, text: str) -> None:
     check_same(loader_for(mode), text)
 
 
-@contextlib.contextmanager
-def int_digits(limit: int) -> Iterator[None]:
-    old = sys.get_int_max_str_digits()
-    sys.set_int_max_str_digits(limit)
-    try:
-        yield
-    finally:
-        sys.set_int_max_str_digits(old)
-
-
 @pytest.mark.parametrize("mode", MODES)
 @given(
     digits=st.integers(1, 1500),
@@ -230,7 +220,7 @@ def int_digits(limit: int) -> Iterator[None]:
 )
 def test_a_lowered_int_digit_limit_holds(mode: str, digits: int, shape: str) -> None:
     load = loader_for(mode)
-    with int_digits(640):
+    with int_digit_limit(640):
         check_same(load, shape.format("7" * digits))
 
 
