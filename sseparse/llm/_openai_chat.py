@@ -309,7 +309,7 @@ class _Choice:
         "unset",
     )
 
-    def __init__(self, index: int, limits: Limits) -> None:
+    def __init__(self, index: int, limits: Limits, *, json_content: bool) -> None:
         self.message: dict[str, Any] = {
             "role": "assistant",
             "content": None,
@@ -322,8 +322,8 @@ class _Choice:
             "finish_reason": None,
         }
         self.unset = {"role"}  # message keys holding a default, not a value sent
-        self.content = TextSlot(self.message, "content", limits)
-        self.refusal = TextSlot(self.message, "refusal", limits)
+        self.content = TextSlot(self.message, "content", limits, parsed=json_content)
+        self.refusal = TextSlot(self.message, "refusal", limits, parsed=False)
         self.reasoning: dict[str, TextSlot] = {}
         self.parts: list[dict[str, Any]] | None = None  # content as a list of parts
         self.part_slot: TextSlot | None = None  # the text part being extended
@@ -525,7 +525,7 @@ class OpenAIChatAccumulator:
                                         slot = choice.content
                                         slot.parts.append(text)  # slot.append
                                         json_ = self._json_content
-                                        if json_:  # else never parsed
+                                        if slot.parsed:  # else never parsed
                                             slot.pending.append(text)
                                         slot.length = end = slot.length + n
                                         if not slot.dirty:
@@ -810,7 +810,8 @@ class OpenAIChatAccumulator:
                                 self._text_chars = total
                                 slot = choice.content
                                 slot.parts.append(text)  # slot.append, inlined
-                                slot.pending.append(text)
+                                if slot.parsed:
+                                    slot.pending.append(text)
                                 slot.length += len(text)
                                 if not slot.dirty:
                                     slot.dirty = True
@@ -894,7 +895,9 @@ class OpenAIChatAccumulator:
         choice = self._choices.get(index)
         if choice is None:
             self._count_items(1)
-            choice = self._choices[index] = _Choice(index, self._limits)
+            choice = self._choices[index] = _Choice(
+                index, self._limits, json_content=self._json_content
+            )
             # Appended now, put in index order by snapshot(): inserting in
             # place would cost O(choices) each when they come in reverse.
             listed = self._out["choices"]
@@ -1034,7 +1037,9 @@ class OpenAIChatAccumulator:
     ) -> None:
         slot = choice.reasoning.get(key)
         if slot is None:
-            slot = choice.reasoning[key] = TextSlot(choice.message, key, self._limits)
+            slot = choice.reasoning[key] = TextSlot(
+                choice.message, key, self._limits, parsed=False
+            )
             choice.message[key] = ""
         if text:
             end = self._append(slot, text)

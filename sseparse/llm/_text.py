@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from sseparse.errors import JSONStreamError, LimitExceeded
+from sseparse.errors import JSONStreamError, LimitExceeded, UsageError
 from sseparse.jsonstream import JSONStreamParser, parse_partial
 
 if TYPE_CHECKING:
@@ -44,12 +44,24 @@ class TextSlot:
         "key",
         "length",
         "owner",
+        "parsed",
         "parts",
         "pending",
     )
 
-    def __init__(self, owner: dict[str, Any] | None, key: str, limits: Limits) -> None:
+    def __init__(
+        self,
+        owner: dict[str, Any] | None,
+        key: str,
+        limits: Limits,
+        *,
+        parsed: bool = True,
+    ) -> None:
         self.owner = owner
+        # Whether this text may be read as JSON.  A text nobody will parse
+        # (content without a JSON response_format, refusals, reasoning) keeps
+        # no queue of fragments for a parser that never runs.
+        self.parsed = parsed
         self.key = key
         self.length = 0
         self.dirty = False
@@ -68,7 +80,8 @@ class TextSlot:
 
     def append(self, fragment: str) -> None:
         self.parts.append(fragment)
-        self.pending.append(fragment)
+        if self.parsed:
+            self.pending.append(fragment)
         self.length += len(fragment)
 
     def text(self) -> str:
@@ -132,6 +145,8 @@ class TextSlot:
 
     def _feed_pending(self, length: int) -> JSONStreamParser:
         """Feed the parser the fragments that end at or before *length*."""
+        if not self.parsed:
+            raise UsageError(f"the {self.key!r} text is not parsed as JSON")
         if self._error is not None:
             raise self._error
         parser = self._parser

@@ -614,3 +614,34 @@ def test_falsy_choices_of_the_wrong_type_are_refused(choices: Any) -> None:
 def test_usage_of_the_wrong_type_is_refused() -> None:
     with pytest.raises(InvalidChunk, match="usage"):
         OpenAIChatAccumulator().feed_chunk({"choices": [], "usage": 7})
+
+
+def _content_chunks(text: str) -> list[dict[str, Any]]:
+    # The 4-key choice of OpenAI's own chunks takes the fast paths (feed()'s
+    # inline one, and _merge_chunk()'s for feed_chunk); the 3-key one does not.
+    fast = [{**delta(content=c), "logprobs": None} for c in text]
+    return [chunk(c) for c in fast] + [chunk(delta(content=c)) for c in text]
+
+
+@pytest.mark.parametrize("via", ["feed", "feed_chunk"])
+@pytest.mark.parametrize("json_content", [False, True])
+def test_only_text_read_as_json_queues_fragments_for_the_parser(
+    via: str, json_content: bool
+) -> None:
+    # Every path appends through the same rule: a text nobody parses keeps no
+    # queue of fragments (it would grow with the whole stream for nothing).
+    fmt = {"type": "json_object"} if json_content else None
+    acc = OpenAIChatAccumulator(response_format=fmt)
+    for payload in [
+        *_content_chunks('{"a": "bcd"}'),
+        chunk(delta(refusal="no")),
+        chunk(delta(reasoning_content="hm")),
+    ]:
+        if via == "feed":
+            acc.feed(sse(payload))
+        else:
+            acc.feed_chunk(payload)
+    choice = acc._choices[0]
+    assert bool(choice.content.pending) is json_content
+    assert choice.refusal.pending == []
+    assert all(slot.pending == [] for slot in choice.reasoning.values())
