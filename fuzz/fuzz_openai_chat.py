@@ -5,8 +5,10 @@ event to ``OpenAIChatAccumulator`` (options picked by the first byte: a JSON
 ``response_format``, a strict tool, small limits):
 
 * only documented exceptions escape: ``InvalidChunk``, ``StreamError`` and
-  ``LimitExceeded`` from ``feed()``; ``UsageError`` only once the machine ended
-  (``[DONE]``, ``close()``) or failed; ``IncompleteStream`` from ``close()``, and
+  ``LimitExceeded`` from ``feed()``; ``UsageError`` only once the machine was
+  closed or failed (after ``[DONE]`` each item passes through as one
+  ``UnknownEvent``, a comment as none, and changes nothing);
+  ``IncompleteStream`` from ``close()``, and
   ``LengthFinishReasonError`` / ``ContentFilterFinishReasonError`` only when
   parsing was asked for; the lazy views of the events (``snapshot``,
   ``arguments``, ``parsed``, ``parsed_arguments``) raise nothing but
@@ -345,8 +347,17 @@ class Run:
     def _step(self, call: Callable[[], Sequence[StreamEvent]], chunk: bool) -> None:
         acc = self.acc
         before = acc.state
+        if self.outcome is None and before is AccumulatorState.DONE:
+            # After [DONE]: each item passes through as one unknown event (a
+            # comment as none) and changes nothing.
+            snapshot = acc.snapshot()
+            out = call()
+            assert [event.type for event in out] in ([], ["unknown"]), out
+            assert acc.state is AccumulatorState.DONE
+            assert acc.snapshot() == snapshot
+            return
         if self.outcome is not None or before is not AccumulatorState.STREAMING:
-            # Ended or failed: every further feed is refused, nothing changes.
+            # Closed or failed: every further feed is refused, nothing changes.
             assert before is not AccumulatorState.STREAMING
             assert _refuses(call)
             assert acc.state is before

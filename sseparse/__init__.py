@@ -11,9 +11,12 @@ Start here:
   :class:`ServerSentEvent` values (WHATWG HTML 9.2); :func:`encode` goes back.
 * ``sseparse.jsonstream``: ``JSONStreamParser`` turns JSON text deltas into the
   partial value after each delta and exactly ``json.loads`` at the end.
-* ``sseparse.llm``: ``OpenAIChatAccumulator`` turns a provider's events into
-  typed stream events (``sseparse.llm.events``; their union is
-  ``ChatStreamEvent``) and the final object, in the provider's wire shape.
+* ``sseparse.llm``: ``OpenAIChatAccumulator``, ``AnthropicMessagesAccumulator``
+  and ``OpenAIResponsesAccumulator`` turn a provider's events into typed
+  stream events (``sseparse.llm.events``, one vocabulary for every protocol;
+  ``AnyStreamEvent`` is their union, ``ChatStreamEvent``,
+  ``AnthropicStreamEvent`` and ``ResponsesStreamEvent`` what each emits) and
+  the final object, in the provider's wire shape.
 * ``sseparse.transport``: a sans-IO HTTP/1.1 client on h11
   (``EventStreamConnection``), the EventSource reconnection rules as a machine
   (``Reconnector``), and small socket loops (``fetch_events``).
@@ -51,7 +54,9 @@ from sseparse.errors import (
     StreamError,
     TruncatedBody,
     UnexpectedEvent,
+    UnknownTool,
     UsageError,
+    ValidationError,
 )
 from sseparse.limits import Limits
 from sseparse.sse import (
@@ -67,18 +72,34 @@ from sseparse.sse import (
 )
 
 if TYPE_CHECKING:
-    from sseparse.llm.events import ChatStreamEvent
+    from sseparse.llm.events import (
+        AnthropicStreamEvent,
+        AnyStreamEvent,
+        ChatStreamEvent,
+        ResponsesStreamEvent,
+    )
 
 __version__ = "0.1.0"
+
+
+# Exported lazily, from sseparse.llm.events.
+_LAZY = frozenset(
+    {
+        "AnthropicStreamEvent",
+        "AnyStreamEvent",
+        "ChatStreamEvent",
+        "ResponsesStreamEvent",
+    }
+)
 
 
 def __getattr__(name: str) -> Any:
     # The LLM layer (and the JSON parser under it) loads only when asked for, so
     # that ``import sseparse`` for SSE decoding alone stays cheap.
-    if name == "ChatStreamEvent":
-        from sseparse.llm.events import ChatStreamEvent
+    if name in _LAZY:
+        from sseparse.llm import events
 
-        return ChatStreamEvent
+        return getattr(events, name)
     raise AttributeError(f"module 'sseparse' has no attribute {name!r}")
 
 
@@ -101,7 +122,10 @@ __all__ = [  # noqa: RUF022
     "encode",
     "encode_retry",
     # what sseparse.llm accumulators emit
+    "AnyStreamEvent",
     "ChatStreamEvent",
+    "AnthropicStreamEvent",
+    "ResponsesStreamEvent",
     # bounds
     "Limits",
     # errors: the root, the caller's misuse, then the peer's faults
@@ -117,11 +141,13 @@ __all__ = [  # noqa: RUF022
     "StreamError",
     "LengthFinishReasonError",
     "ContentFilterFinishReasonError",
+    "UnknownTool",
     "BadResponse",
     "BadStatus",
     "BadContentType",
     "BadContentEncoding",
     "MalformedResponse",
     "TruncatedBody",
+    "ValidationError",
     "__version__",
 ]

@@ -32,7 +32,9 @@ __all__ = [
     "StreamError",
     "TruncatedBody",
     "UnexpectedEvent",
+    "UnknownTool",
     "UsageError",
+    "ValidationError",
     "excerpt",
 ]
 
@@ -197,19 +199,103 @@ class StreamError(ProtocolError):
 
 
 class LengthFinishReasonError(ProtocolError):
-    """Parsing was asked for, but the output was cut by a length limit."""
+    """Parsing was asked for, but the output was cut by a length limit.
 
-    def __init__(self, message: str, *, snapshot: Any = None) -> None:
+    Attributes:
+        snapshot: the object accumulated, in its wire shape.
+        usage: its ``usage`` (the tokens the cut output cost), or ``None``
+            when the provider sent none.
+    """
+
+    def __init__(
+        self, message: str, *, snapshot: Any = None, usage: Any = None
+    ) -> None:
         self.snapshot = snapshot
+        self.usage = usage
         super().__init__(message)
 
 
 class ContentFilterFinishReasonError(ProtocolError):
-    """Parsing was asked for, but a content filter stopped the output."""
+    """Parsing was asked for, but a content filter stopped the output.
 
-    def __init__(self, message: str, *, snapshot: Any = None) -> None:
+    Attributes:
+        snapshot: the object accumulated, in its wire shape.
+        usage: its ``usage``, or ``None`` when the provider sent none.
+    """
+
+    def __init__(
+        self, message: str, *, snapshot: Any = None, usage: Any = None
+    ) -> None:
         self.snapshot = snapshot
+        self.usage = usage
         super().__init__(message)
+
+
+class UnknownTool(ProtocolError):
+    """A tool call named a tool that is not among the tools given.
+
+    Raised only by an accumulator made with ``strict=True``; otherwise the
+    call is listed in the accumulator's ``problems``.
+
+    Attributes:
+        name: the name the call used, or ``None`` when it sent none.
+        choice_index: the call's choice.
+        index: the call's index in the provider's numbering (``None`` for
+            chat's legacy ``function_call``).
+        known: the names of the tools given.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        name: str | None,
+        choice_index: int,
+        index: int | None,
+        known: tuple[str, ...],
+    ) -> None:
+        self.name = name
+        self.choice_index = choice_index
+        self.index = index
+        self.known = known
+        super().__init__(message)
+
+
+class ValidationError(ProtocolError):
+    """A JSON value does not fit the target type of ``sseparse.structured``.
+
+    Raised by ``Target.validate``; partial views report the same errors without
+    raising.  When several values are wrong, the raised error is the first one
+    found (in document order) and :attr:`errors` lists them all.
+
+    Attributes:
+        path: where the value is, from the top-level value: object keys and
+            array indices (``("items", 3, "price")``, shown as
+            ``$.items[3].price``).
+        expected: what the target accepts there, in words (``"number"``).
+        value: the offending JSON value, or ``None`` when a required field is
+            missing (the message says so).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: tuple[str | int, ...],
+        expected: str,
+        value: Any,
+        errors: tuple[ValidationError, ...] = (),
+    ) -> None:
+        self.path = path
+        self.expected = expected
+        self.value = value
+        self._errors = errors  # not (self,): a cycle would not pickle
+        super().__init__(message)
+
+    @property
+    def errors(self) -> tuple[ValidationError, ...]:
+        """Every error found, this one first; ``(self,)`` for one."""
+        return self._errors or (self,)
 
 
 # -- HTTP (raised by sseparse.transport) ------------------------------------------

@@ -162,13 +162,44 @@ def test_import_sseparse_loads_only_the_sse_layer() -> None:
     assert not [m for m in out if m.startswith(("sseparse.llm", "sseparse.jsonstream"))]
 
 
-def test_the_lazy_export_is_the_union_and_unknown_names_still_fail() -> None:
-    from sseparse.llm import ChatStreamEvent
+@pytest.mark.parametrize(
+    "name",
+    [
+        "ChatStreamEvent",
+        "AnthropicStreamEvent",
+        "ResponsesStreamEvent",
+        "AnyStreamEvent",
+    ],
+)
+def test_the_lazy_exports_are_the_unions(name: str) -> None:
+    from sseparse.llm import events
 
-    assert sseparse.ChatStreamEvent is ChatStreamEvent
-    assert "ChatStreamEvent" in dir(sseparse)
+    assert getattr(sseparse, name) is getattr(events, name)
+    assert name in dir(sseparse)
+    assert name in sseparse.__all__
+
+
+def test_unknown_names_still_fail() -> None:
     with pytest.raises(AttributeError, match="no attribute 'NoSuchName'"):
         sseparse.NoSuchName  # noqa: B018
+    with pytest.raises(AttributeError, match="no attribute 'ContentDelta'"):
+        sseparse.ContentDelta  # noqa: B018  (the classes live in sseparse.llm)
+
+
+def test_every_event_class_is_exported_from_sseparse_llm() -> None:
+    import sseparse.llm
+    from sseparse.llm import events
+    from sseparse.llm._anthropic import AnthropicMessagesAccumulator
+    from sseparse.llm._openai_chat import OpenAIChatAccumulator
+    from sseparse.llm._responses import OpenAIResponsesAccumulator
+
+    assert sseparse.llm.AnthropicMessagesAccumulator is AnthropicMessagesAccumulator
+    assert sseparse.llm.OpenAIChatAccumulator is OpenAIChatAccumulator
+    assert sseparse.llm.OpenAIResponsesAccumulator is OpenAIResponsesAccumulator
+
+    assert set(events.__all__) <= set(sseparse.llm.__all__)
+    for name in events.__all__:
+        assert getattr(sseparse.llm, name) is getattr(events, name)
 
 
 def test_incomplete_json_lives_in_the_error_tree() -> None:

@@ -9,11 +9,17 @@
    ``__init__`` argument, and is a member of the union ``feed()`` returns.
 3. Events compare by value and are unhashable, every class alike
    (``sseparse/llm/events.py`` argues why).
+4. Every event class is made by one machinery (``sseparse/llm/_eventclass.py``,
+   whose own rules tests/llm/test_eventclass.py checks): a frozen value backed
+   by a tuple, no sequence, copied and pickled by value, read by attrs as its
+   fields, and seen by mypy as a frozen keyword-only class.
 """
 
 from __future__ import annotations
 
 import collections.abc
+import copy
+import pickle
 import re
 import typing
 from pathlib import Path
@@ -25,7 +31,16 @@ from mypy import api as mypy_api
 
 import sseparse
 from sseparse import ServerSentEvent, SSEDecoder
-from sseparse.llm import ChatStreamEvent, OpenAIChatAccumulator, StreamEvent, events
+from sseparse.llm import (
+    AnthropicStreamEvent,
+    AnyStreamEvent,
+    ChatStreamEvent,
+    OpenAIChatAccumulator,
+    ResponsesStreamEvent,
+    StreamEvent,
+    _eventclass,
+    events,
+)
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 README = REPO_ROOT / "README.md"
@@ -37,7 +52,11 @@ EVENT_CLASSES: list[type[StreamEvent]] = [
     for cls in vars(events).values()
     if isinstance(cls, type) and issubclass(cls, StreamEvent) and cls is not StreamEvent
 ]
+# What the chat accumulator's feed() returns, and every class of the vocabulary.
 UNION_MEMBERS: tuple[type[StreamEvent], ...] = typing.get_args(ChatStreamEvent)
+ALL_MEMBERS: tuple[type[StreamEvent], ...] = typing.get_args(AnyStreamEvent)
+ANTHROPIC_MEMBERS: tuple[type[StreamEvent], ...] = typing.get_args(AnthropicStreamEvent)
+RESPONSES_MEMBERS: tuple[type[StreamEvent], ...] = typing.get_args(ResponsesStreamEvent)
 
 
 # --------------------------------------------------------------------- mypy
@@ -60,11 +79,12 @@ def narrowing_program() -> str:
     mypy accepts only if ``feed()`` returns a union and the comparison (or
     ``isinstance``) narrowed it to that one member.
     """
-    names = [cls.__name__ for cls in UNION_MEMBERS]
+    names = [cls.__name__ for cls in ALL_MEMBERS]
     lines = [
         "from __future__ import annotations",
         "from typing import Any",
-        "from sseparse import ServerSentEvent",
+        "from sseparse import AnthropicStreamEvent, AnyStreamEvent, ServerSentEvent",
+        "from sseparse import ResponsesStreamEvent",
         f"from sseparse.llm import OpenAIChatAccumulator, {', '.join(names)}",
         "",
         "def by_type(acc: OpenAIChatAccumulator, e: ServerSentEvent) -> None:",
@@ -96,6 +116,27 @@ def narrowing_program() -> str:
             f"        if isinstance(ev, {cls.__name__}):",
             f"            i_{cls.__name__}: {cls.__name__} = ev",
         ]
+    for union, members in (
+        ("AnthropicStreamEvent", ANTHROPIC_MEMBERS),
+        ("ResponsesStreamEvent", RESPONSES_MEMBERS),
+        ("AnyStreamEvent", ALL_MEMBERS),
+    ):
+        lines += [
+            "",
+            f"def over_{union}(items: list[{union}]) -> None:",
+            "    for ev in items:",
+        ]
+        for cls in members:
+            lines += [
+                f"        if ev.type == {cls.type!r}:",
+                f"            {union}_{cls.__name__}: {cls.__name__} = ev",
+            ]
+        lines += ["        match ev.type:"]
+        for cls in members:
+            lines += [
+                f"            case {cls.type!r}:",
+                f"                {union}_m_{cls.__name__}: {cls.__name__} = ev",
+            ]
     lines += [
         "",
         "def readme(acc: OpenAIChatAccumulator, e: ServerSentEvent) -> str:",
@@ -105,6 +146,9 @@ def narrowing_program() -> str:
         "            out += ev.delta + ev.snapshot",
         "        elif ev.type == 'tool_calls.function.arguments.delta':",
         "            out += ev.arguments_delta + ev.arguments",
+        "            out += ev.delta + ev.snapshot",
+        "        elif ev.type == 'finish':",
+        "            out += ev.reason",
         "    return out",
     ]
     return "\n".join(lines) + "\n"
@@ -113,8 +157,8 @@ def narrowing_program() -> str:
 # Mistakes a user can make; mypy must report each on its line (the control).
 CONTROL = """\
 from __future__ import annotations
-from sseparse import ServerSentEvent
-from sseparse.llm import ContentDelta, OpenAIChatAccumulator
+from sseparse import AnyStreamEvent, ServerSentEvent
+from sseparse.llm import ChoiceFinished, ContentDelta, OpenAIChatAccumulator
 
 def wrong(acc: OpenAIChatAccumulator, e: ServerSentEvent) -> None:
     for ev in acc.feed(e):
@@ -122,9 +166,22 @@ def wrong(acc: OpenAIChatAccumulator, e: ServerSentEvent) -> None:
         if ev.type == "content.done":
             ev.delta  # E2: narrowed to the wrong class
         if ev.type == "content.deltaa": ...  # E3: a typo (unreachable branch)
+        if ev.type == "part.started": ...  # E5: chat emits no parts (unreachable)
     ContentDelta(type="content.delta", choice_index=0, delta="")  # E4: no such argument
+
+def wrong_any(items: list[AnyStreamEvent]) -> None:
+    for ev in items:
+        if ev.type == "part.started":
+            ev.signature  # E6: a part has no signature
+        if ev.type == "reasoning.signature":
+            ev.signature.upper()
+    ChoiceFinished(choice_index=0, finish_reason="x", reason="halt")  # E7: not a reason
+
+def wrong_build(ev: ContentDelta) -> None:
+    ev.delta = "x"  # E8: events are frozen
+    ContentDelta(0, "x", slot=None, end=0, json=False)  # E9: keywords only
 """
-CONTROL_ERRORS = {"E1", "E2", "E3", "E4"}
+CONTROL_ERRORS = {"E1", "E2", "E3", "E4", "E5", "E6", "E7", "E8", "E9"}
 
 
 @pytest.fixture(scope="module")
@@ -235,20 +292,109 @@ def test_readme_shows_the_narrowing() -> None:
 # ---------------------------------------------------------- event classes
 
 
+# The classes of each protocol's union, as vocab.md lists them.
+CHAT_CLASSES = {
+    "ChunkReceived",
+    "ContentDelta",
+    "ContentDone",
+    "RefusalDelta",
+    "RefusalDone",
+    "ReasoningDelta",
+    "ReasoningDone",
+    "ToolCallStarted",
+    "ToolCallArgumentsDelta",
+    "ToolCallArgumentsDone",
+    "LogprobsContentDelta",
+    "LogprobsContentDone",
+    "LogprobsRefusalDelta",
+    "LogprobsRefusalDone",
+    "UsageUpdated",
+    "ChoiceFinished",
+    "StreamDone",
+    "UnknownEvent",
+}
+ANTHROPIC_CLASSES = {
+    "ChunkReceived",
+    "MessageStarted",
+    "UsageUpdated",
+    "PartStarted",
+    "PartDone",
+    "ContentDelta",
+    "ContentDone",
+    "CitationAdded",
+    "ReasoningDelta",
+    "ReasoningDone",
+    "ReasoningSignature",
+    "ReasoningRedacted",
+    "ToolCallStarted",
+    "ServerToolCallStarted",
+    "ToolCallArgumentsDelta",
+    "ToolCallArgumentsDone",
+    "ServerToolResult",
+    "ChoiceFinished",
+    "StreamDone",
+    "UnknownEvent",
+}
+
+RESPONSES_CLASSES = {
+    "ChunkReceived",
+    "MessageStarted",
+    "ResponseUpdated",
+    "UsageUpdated",
+    "SequenceGap",
+    "PartStarted",
+    "PartDone",
+    "ContentDelta",
+    "ContentDone",
+    "CitationAdded",
+    "RefusalDelta",
+    "RefusalDone",
+    "ReasoningDelta",
+    "ReasoningDone",
+    "ToolCallStarted",
+    "ServerToolCallStarted",
+    "ServerToolStatus",
+    "ToolCallArgumentsDelta",
+    "ToolCallArgumentsDone",
+    "ServerToolOutputDelta",
+    "ServerToolOutputDone",
+    "ServerToolResult",
+    "ImagePartial",
+    "AudioDelta",
+    "AudioDone",
+    "LogprobsContentDelta",
+    "LogprobsContentDone",
+    "ValueCorrected",
+    "ChoiceFinished",
+    "StreamDone",
+    "UnknownEvent",
+}
+
+
 def test_every_event_class_is_in_the_union() -> None:
-    assert sorted(cls.__name__ for cls in UNION_MEMBERS) == sorted(
+    assert sorted(cls.__name__ for cls in ALL_MEMBERS) == sorted(
         cls.__name__ for cls in EVENT_CLASSES
     )
+    assert {cls.__name__ for cls in UNION_MEMBERS} == CHAT_CLASSES
+    assert {cls.__name__ for cls in ANTHROPIC_MEMBERS} == ANTHROPIC_CLASSES
+    assert {cls.__name__ for cls in RESPONSES_MEMBERS} == RESPONSES_CLASSES
     assert set(events.__all__) >= {cls.__name__ for cls in EVENT_CLASSES}
-    assert sseparse.ChatStreamEvent is ChatStreamEvent
-    assert "ChatStreamEvent" in sseparse.__all__
-    assert "ChatStreamEvent" in events.__all__
+    for name, union in (
+        ("ChatStreamEvent", ChatStreamEvent),
+        ("AnthropicStreamEvent", AnthropicStreamEvent),
+        ("ResponsesStreamEvent", ResponsesStreamEvent),
+        ("AnyStreamEvent", AnyStreamEvent),
+    ):
+        assert getattr(sseparse, name) is union
+        assert name in sseparse.__all__
+        assert name in events.__all__
+        assert name in sseparse.llm.__all__
 
 
 def test_each_type_is_its_own_literal_class_constant() -> None:
-    types = [cls.type for cls in UNION_MEMBERS]
+    types = [cls.type for cls in ALL_MEMBERS]
     assert len(set(types)) == len(types), "two classes share a type string"
-    for cls in UNION_MEMBERS:
+    for cls in ALL_MEMBERS:
         assert cls.__annotations__["type"] == f"ClassVar[Literal[{cls.type!r}]]"
         assert cls.__annotations__["type"].replace("'", '"') in _declared(cls)
         assert "type" not in attrs.fields_dict(cls)
@@ -298,6 +444,7 @@ SAMPLES: dict[str, Any] = {
     "str": "text",
     "str | None": "name",
     "bool": True,
+    "FinishReason": "stop",
     "Any": {"any": ["json"]},
     "dict[str, Any]": {"prompt_tokens": 1},
     "list[Any]": [{"token": "a", "logprob": -0.5}],
@@ -381,3 +528,53 @@ def test_frozen_events_refuse_rebinding() -> None:
     event = build(events.ContentDelta)
     with pytest.raises(attrs.exceptions.FrozenInstanceError):
         event.delta = "other"
+
+
+# ------------------------------------------------------------- the machinery
+
+
+@pytest.mark.parametrize("cls", EVENT_CLASSES, ids=lambda cls: cls.__name__)
+def test_every_event_class_is_made_by_the_machinery(cls: type[StreamEvent]) -> None:
+    assert isinstance(cls, _eventclass._EventMeta)
+    assert issubclass(cls, _eventclass.Event)
+    names = [field.name for field in attrs.fields(cls)]
+    layout = cls._event_layout  # type: ignore[attr-defined]
+    public = [name for name in names if not name.startswith("_")]
+    assert list(layout) == public + [name for name in names if name.startswith("_")]
+    event = build(cls)
+    assert not hasattr(event, "__dict__")
+    assert [getattr(event, name) for name in layout] == list(tuple.__iter__(event))
+
+
+@pytest.mark.parametrize("cls", EVENT_CLASSES, ids=lambda cls: cls.__name__)
+def test_events_are_true_and_no_sequence(cls: type[StreamEvent]) -> None:
+    event = build(cls)
+    assert bool(event)
+    with pytest.raises(TypeError, match="has no len"):
+        len(event)
+    with pytest.raises(TypeError, match="is not iterable"):
+        iter(event)
+    fields = attrs.fields_dict(cls)
+    for name in ("index", "count"):
+        if name not in fields:  # the tuple's methods do not show through
+            assert getattr(event, name, None) is None, name
+
+
+@pytest.mark.parametrize("cls", EVENT_CLASSES, ids=lambda cls: cls.__name__)
+def test_events_copy_pickle_and_evolve_by_value(cls: type[StreamEvent]) -> None:
+    event = build(cls, **{alias: 1 for alias in ("slot", "all") if _has(cls, alias)})
+    for other in (
+        copy.copy(event),
+        copy.deepcopy(event),
+        pickle.loads(pickle.dumps(event)),
+        attrs.evolve(event),
+    ):
+        assert type(other) is cls
+        assert other == event
+        assert repr(other) == repr(event)
+        for field in attrs.fields(cls):
+            assert getattr(other, field.name) == getattr(event, field.name)
+
+
+def _has(cls: type, alias: str) -> bool:
+    return any(field.alias == alias for field in attrs.fields(cls))

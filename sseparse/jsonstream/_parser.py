@@ -1019,12 +1019,24 @@ class JSONStreamParser:
         # CPython then grows the string in place (amortised O(delta)) instead of
         # copying the whole prefix for every snapshot.  Other interpreters, or a
         # caller who kept the old string, get a plain copy: same result.
-        self._store("")
+        stack = self._stack
+        top = stack[-1] if stack else None
+        if top is None:
+            self._root = ""
+        else:
+            key = self._keys[-1]
+            top[key] = ""  # self._store(""), inlined
         value = frags[0]
         frags[0] = ""
-        value += "".join(frags[1:])
-        frags[:] = [value]
-        self._store(value)
+        # One fragment since the last snapshot is the common case (a snapshot
+        # per delta): no slice and no join for it.
+        value += frags[1] if len(frags) == 2 else "".join(frags[1:])
+        frags.clear()
+        frags.append(value)
+        if top is None:
+            self._root = value
+        else:
+            top[key] = value
 
     def _store(self, value: str) -> None:
         """Replace the string in the open slot (placed when its quote came)."""

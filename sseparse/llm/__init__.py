@@ -4,26 +4,54 @@ Layer 4 of sseparse.  Each accumulator consumes the :class:`~sseparse.ServerSent
 items of one provider's stream (or the chunk dicts, already parsed), emits the
 shared event vocabulary of :mod:`sseparse.llm.events`, and builds the provider's
 non-streaming response object, as plain dicts, in its exact wire shape.
+
+Each takes ``response_format=`` and ``tools=`` in any provider's form (or
+classes), checked at construction and kept as a :class:`ParseOptions`
+(``acc.options``); tool calls that name no tool given are listed as
+:class:`ToolProblem` values in ``acc.problems``.
 """
 
 from __future__ import annotations
 
 from sseparse.llm import events
+from sseparse.llm._anthropic import AnthropicMessagesAccumulator
+from sseparse.llm._formats import ParseOptions, ResponseFormat, ToolProblem, ToolSpec
 from sseparse.llm._openai_chat import AccumulatorState, OpenAIChatAccumulator
+from sseparse.llm._responses import OpenAIResponsesAccumulator
 from sseparse.llm.events import (
+    AnthropicStreamEvent,
+    AnyStreamEvent,
+    AudioDelta,
+    AudioDone,
     ChatStreamEvent,
     ChoiceFinished,
     ChunkReceived,
+    CitationAdded,
     ContentDelta,
     ContentDone,
+    FinishReason,
+    ImagePartial,
     LogprobsContentDelta,
     LogprobsContentDone,
     LogprobsRefusalDelta,
     LogprobsRefusalDone,
+    MessageStarted,
+    PartDone,
+    PartStarted,
     ReasoningDelta,
     ReasoningDone,
+    ReasoningRedacted,
+    ReasoningSignature,
     RefusalDelta,
     RefusalDone,
+    ResponsesStreamEvent,
+    ResponseUpdated,
+    SequenceGap,
+    ServerToolCallStarted,
+    ServerToolOutputDelta,
+    ServerToolOutputDone,
+    ServerToolResult,
+    ServerToolStatus,
     StreamDone,
     StreamEvent,
     ToolCallArgumentsDelta,
@@ -31,30 +59,58 @@ from sseparse.llm.events import (
     ToolCallStarted,
     UnknownEvent,
     UsageUpdated,
+    ValueCorrected,
 )
 
 __all__ = [
     "AccumulatorState",
+    "AnthropicMessagesAccumulator",
+    "AnthropicStreamEvent",
+    "AnyStreamEvent",
+    "AudioDelta",
+    "AudioDone",
     "ChatStreamEvent",
     "ChoiceFinished",
     "ChunkReceived",
+    "CitationAdded",
     "ContentDelta",
     "ContentDone",
+    "FinishReason",
+    "ImagePartial",
     "LogprobsContentDelta",
     "LogprobsContentDone",
     "LogprobsRefusalDelta",
     "LogprobsRefusalDone",
+    "MessageStarted",
     "OpenAIChatAccumulator",
+    "OpenAIResponsesAccumulator",
+    "ParseOptions",
+    "PartDone",
+    "PartStarted",
     "ReasoningDelta",
     "ReasoningDone",
+    "ReasoningRedacted",
+    "ReasoningSignature",
     "RefusalDelta",
     "RefusalDone",
+    "ResponseFormat",
+    "ResponseUpdated",
+    "ResponsesStreamEvent",
+    "SequenceGap",
+    "ServerToolCallStarted",
+    "ServerToolOutputDelta",
+    "ServerToolOutputDone",
+    "ServerToolResult",
+    "ServerToolStatus",
     "StreamDone",
     "StreamEvent",
     "ToolCallArgumentsDelta",
     "ToolCallArgumentsDone",
     "ToolCallStarted",
+    "ToolProblem",
+    "ToolSpec",
     "UnknownEvent",
     "UsageUpdated",
+    "ValueCorrected",
     "events",
 ]

@@ -78,9 +78,13 @@ exact shape of the non-streaming response, that it updates in place.
   :class:`~sseparse.errors.IncompleteStream`.
 
 States: ``STREAMING`` -> ``DONE`` (``[DONE]`` came) -> ``CLOSED``; any error ->
-``ERROR``, which sticks.  Cost: O(size of the chunk) per chunk, plus O(delta) per
-lazy view read; memory is bounded by ``Limits.max_text_chars`` and
-``Limits.max_stream_items``.
+``ERROR``, which sticks.  In ``DONE`` every event still fed passes through
+untouched as an :class:`~sseparse.llm.events.UnknownEvent` (a proxy may add
+its own after the end marker; the completion is finished, so they change
+nothing); after ``close()`` feeding is a :class:`~sseparse.errors.UsageError`.
+
+Cost: O(size of the chunk) per chunk, plus O(delta) per lazy view read;
+memory is bounded by ``Limits.max_text_chars`` and ``Limits.max_stream_items``.
 """
 
 from __future__ import annotations
@@ -88,16 +92,12 @@ from __future__ import annotations
 import contextlib
 import enum
 import json
-from typing import TYPE_CHECKING, Any, NoReturn
-
-import attrs
+from typing import Any, NoReturn
 
 from sseparse.errors import (
-    ContentFilterFinishReasonError,
     IncompleteStream,
     InvalidChunk,
     JSONStreamError,
-    LengthFinishReasonError,
     LimitExceeded,
     StreamError,
     UsageError,
@@ -105,6 +105,9 @@ from sseparse.errors import (
 )
 from sseparse.limits import DEFAULT_LIMITS, Limits
 from sseparse.llm import _loads
+from sseparse.llm._eventclass import tuple_maker
+from sseparse.llm._finish import normalise
+from sseparse.llm._formats import ParsingOptions, ResponseFormatArg, ToolsArg
 from sseparse.llm._merge import OPENAI_CHAT, Merge, set_once
 from sseparse.llm._text import TextSlot
 from sseparse.llm.events import (
@@ -130,9 +133,6 @@ from sseparse.llm.events import (
 )
 from sseparse.sse import Comment, ServerSentEvent
 
-if TYPE_CHECKING:
-    from collections.abc import Callable
-
 __all__ = ["AccumulatorState", "OpenAIChatAccumulator"]
 
 
@@ -140,7 +140,7 @@ class AccumulatorState(enum.Enum):
     """Where an accumulator is in its stream."""
 
     STREAMING = "streaming"
-    DONE = "done"  # the end marker came; only close() is left
+    DONE = "done"  # the end marker came; later events pass through as unknown
     CLOSED = "closed"
     ERROR = "error"
 
@@ -188,65 +188,27 @@ _FAST_CONTENT = (
 )
 
 
-def _slot_setters(cls: type, names: tuple[str, ...]) -> list[Any]:
-    """The slot setters of an attrs event class, checked against its fields.
-
-    The two events made for every chunk (``ChunkReceived``, ``ContentDelta``)
-    are built by setting their slots directly: attrs' frozen ``__init__`` goes
-    through ``object.__setattr__`` per field and costs about three times as
-    much, which was a third of the accumulator's per-chunk cost.  The field
-    names are checked here, at import, so a change of the classes' layout
-    fails loudly instead of building half-made events; the tests compare these
-    events with the ones the public constructors build.
-    """
-    fields = tuple(field.name for field in attrs.fields(cls))
-    if fields != names:
-        raise ImportError(f"{cls.__name__} fields are {fields}, expected {names}")
-    return [cls.__dict__[name].__set__ for name in names]
-
-
-def _chunk_received_maker() -> Any:
-    new = object.__new__
-    (set_chunk,) = _slot_setters(ChunkReceived, ("chunk",))
-
-    def chunk_received(chunk: dict[str, Any]) -> ChunkReceived:
-        event = new(ChunkReceived)
-        set_chunk(event, chunk)
-        return event
-
-    return chunk_received
-
-
-def _content_delta_maker() -> Any:
-    new = object.__new__
-    set_index, set_delta, set_slot, set_end, set_json = _slot_setters(
-        ContentDelta, ("choice_index", "delta", "_slot", "_end", "_json")
-    )
-
-    def content_delta(
-        choice_index: int, delta: str, slot: TextSlot, end: int, json: bool
-    ) -> ContentDelta:
-        event = new(ContentDelta)
-        set_index(event, choice_index)
-        set_delta(event, delta)
-        set_slot(event, slot)
-        set_end(event, end)
-        set_json(event, json)
-        return event
-
-    return content_delta
-
-
-# The same, inlined in OpenAIChatAccumulator.feed (a call less per event).
-_new = object.__new__
-(_set_chunk,) = _slot_setters(ChunkReceived, ("chunk",))
-_set_index, _set_delta, _set_slot, _set_end, _set_json = _slot_setters(
-    ContentDelta, ("choice_index", "delta", "_slot", "_end", "_json")
+# The two events made for every chunk are built by one C call each (no Python
+# frame, whatever their number of fields): the argument is the tuple of their
+# fields in the classes' layout, which tuple_maker checks here, at import.
+_make_chunk_received = tuple_maker(ChunkReceived, ("chunk", "choice_index"))
+_make_content_delta = tuple_maker(
+    ContentDelta,
+    ("choice_index", "index", "content_index", "delta", "_slot", "_end", "_json"),
 )
-_new_chunk_received: Callable[[dict[str, Any]], ChunkReceived] = _chunk_received_maker()
-_new_content_delta: Callable[[int, str, TextSlot, int, bool], ContentDelta] = (
-    _content_delta_maker()
-)
+
+
+def _new_chunk_received(chunk: dict[str, Any]) -> ChunkReceived:
+    """``ChunkReceived(chunk=chunk)``, built as feed() builds it."""
+    return _make_chunk_received((chunk, None))  # a chunk concerns every choice
+
+
+def _new_content_delta(
+    choice_index: int, delta: str, slot: TextSlot, end: int, json: bool
+) -> ContentDelta:
+    """A chat ``ContentDelta`` (no part numbering), built as feed() builds it."""
+    return _make_content_delta((choice_index, None, None, delta, slot, end, json))
+
 
 Path = tuple[str | int, ...]  # where a field is in its chunk, for error messages
 
@@ -261,7 +223,7 @@ def _path(*steps: str | int) -> str:
 class _ToolCall:
     """One tool call (or the legacy ``function_call``) of one choice."""
 
-    __slots__ = ("args", "done", "function", "index", "out", "unset")
+    __slots__ = ("args", "checked", "done", "function", "index", "out", "unset")
 
     def __init__(
         self,
@@ -275,6 +237,7 @@ class _ToolCall:
         self.function: dict[str, Any] = out["function"] if index is not None else out
         self.args = args
         self.done = False
+        self.checked = False  # its name was checked against the tools given
         self.unset = unset  # keys of out holding a default, not a value sent
 
     @property
@@ -338,17 +301,36 @@ class _Choice:
         self.finish_reason: Any = None
 
 
-class OpenAIChatAccumulator:
+class OpenAIChatAccumulator(ParsingOptions):
     """Accumulate an OpenAI Chat Completions stream into a ``chat.completion``.
 
     Args:
         limits: bounds on accumulated text and items (and the JSON parsers').
-        response_format: the request's ``response_format``; a JSON one
-            (``json_schema`` / ``json_object``) makes content events carry the
-            parsed value, and makes a ``length`` / ``content_filter`` finish an
-            error at ``close()``.
-        tools: the request's ``tools``; a ``strict`` function tool makes a
-            ``length`` / ``content_filter`` finish an error at ``close()``.
+        response_format: the request's ``response_format`` (or another
+            provider's JSON format, a JSON Schema, or a class: see
+            :mod:`sseparse.llm._formats`); a JSON one makes content events
+            carry the parsed value, and makes a ``length`` /
+            ``content_filter`` finish an error at ``close()``.
+            A class or a JSON Schema is compiled once (``Target.of``): content
+            deltas carry its typed partial view (``partial``), ``content.done``
+            the validated object of a class (``parsed``), and content that
+            does not fit is listed in :attr:`problems`.
+        tools: the request's ``tools`` (any provider's tool dicts, function
+            definitions, JSON Schemas or classes); a ``strict`` function tool
+            makes a ``length`` / ``content_filter`` finish an error at
+            ``close()``, and a tool call naming no tool given is listed in
+            :attr:`problems`.
+            A tool given as a class or with a JSON Schema gives its calls a
+            typed ``partial`` view and, for a class, typed
+            ``parsed_arguments``; arguments that do not fit are listed in
+            :attr:`problems`.
+        strict: raise at the event instead of listing the problem:
+            :class:`~sseparse.errors.UnknownTool`, or the
+            :class:`~sseparse.errors.ValidationError` (or ``JSONStreamError``)
+            of output or arguments that do not fit their class or schema.
+
+    Raises:
+        UsageError: an option is none of the accepted forms.
 
     Example:
         >>> from sseparse import SSEDecoder
@@ -364,25 +346,17 @@ class OpenAIChatAccumulator:
         self,
         *,
         limits: Limits | None = None,
-        response_format: dict[str, Any] | None = None,
-        tools: list[dict[str, Any]] | None = None,
+        response_format: ResponseFormatArg = None,
+        tools: ToolsArg = None,
+        strict: bool = False,
     ) -> None:
+        options = self._take_options("chat", response_format, tools, strict)
         self._limits = DEFAULT_LIMITS if limits is None else limits
         self._loads = _loads.loads_function()  # json.loads, faster with msgspec
         self._parse = _loads.first_parser()  # _loads' first try, inlined in feed
         self._max_text = self._limits.max_text_chars
         self._max_items = self._limits.max_stream_items
-        kind = (
-            response_format.get("type") if isinstance(response_format, dict) else None
-        )
-        self._json_content = kind in ("json_schema", "json_object")
-        strict_tool = any(
-            isinstance(tool, dict)
-            and isinstance(tool.get("function"), dict)
-            and tool["function"].get("strict") is True
-            for tool in tools or ()
-        )
-        self._parsing = self._json_content or strict_tool
+        self._json_content = options.response_format.json
         self._state = _STREAMING
         self._error: BaseException | None = None
         self._out: dict[str, Any] = {
@@ -394,6 +368,8 @@ class OpenAIChatAccumulator:
             "usage": None,
         }
         self._choices: dict[int, _Choice] = {}
+        # the content slot of each choice whose content is text, not parts
+        self._text_content: dict[int, TextSlot] = {}
         # top-level keys whose values change nothing any more (see _merge_chunk)
         self._settled: set[str] = set(_SKIPPED_TOP)
         # (keys, plain latest keys, null usage keys) of the last chunk whose
@@ -404,6 +380,7 @@ class OpenAIChatAccumulator:
         # the plan's keys when feed() may try its fast path (see _merge_top)
         self._fast_keys: list[str] | None = None
         self._fast_latest: tuple[str, ...] = ()  # the plan's, for feed()
+        self._fast_latest_one: str | None = None  # its only key, if one
         self._fast_nulls: tuple[str, ...] = ()
         self._choices_sorted = True  # the live "choices" list is in index order
         self._unsorted_tools: list[_Choice] = []
@@ -436,20 +413,25 @@ class OpenAIChatAccumulator:
 
         ``data: [DONE]`` ends the stream; ``event: error`` raises; an event of
         another name passes through as :class:`UnknownEvent`; a comment (a
-        keep-alive) gives nothing.
+        keep-alive) gives nothing.  After ``[DONE]`` every event passes
+        through as :class:`UnknownEvent` (its data parsed as JSON when it is
+        JSON, else the text) and changes nothing.
 
         Raises:
             InvalidChunk: the data is not a JSON object, or a field has the
                 wrong type.
             StreamError: the provider sent an error.
             LimitExceeded: the stream outgrew ``limits``.
-            UsageError: the stream already ended, or the accumulator failed.
+            UsageError: the accumulator was closed, or failed.
         """
         if self._state is not _STREAMING:
+            if self._state is _DONE:
+                return self._after_done(event)
             raise self._refusal("feed")
         if type(event) is ServerSentEvent:
             # The tuple's items, not its properties: two Python calls less.
-            name, data, _, _ = event
+            name = event[0]
+            data = event[1]
         else:
             if isinstance(event, Comment):
                 return []
@@ -479,73 +461,74 @@ class OpenAIChatAccumulator:
                             data=data,
                         )
                     )
-            if type(payload) is dict:
-                if [*payload] == self._fast_keys:  # cheaper than a set compare
-                    # The plan's keys in its order ("choices" among them, no
-                    # "error"; another order takes the set-based plan below): the
-                    # overwhelmingly common chunk may take _merge_chunk()'s
-                    # plan and content fast path, inlined here with every
-                    # check made before anything changes.  Any other chunk
-                    # goes the general way below.
-                    choices = payload["choices"]
-                    if type(choices) is list and len(choices) == 1:
-                        raw = choices[0]
-                        if type(raw) is dict and len(raw) == 4:
-                            try:  # raw's four keys are these, or not this shape
-                                finished = raw["finish_reason"]
-                                logprobs = raw["logprobs"]
-                                delta = raw["delta"]
-                                text = delta["content"]  # only an object takes it
-                                index: Any = raw["index"]
-                                choice = self._choices[index]  # TypeError: a list
-                            except (KeyError, TypeError):
-                                finished = True
-                            if (
-                                finished is None
-                                and logprobs is None
-                                and len(delta) == 1
-                                and type(index) is int
-                                and type(text) is str
-                                and text
-                                and choice.parts is None
-                            ):
-                                n = len(text)
-                                total = self._text_chars + n
-                                if total <= self._max_text:
+            # The overwhelmingly common chunk: the plan's keys in its order
+            # ("choices" among them, no "error"; see _merge_top), one choice
+            # whose content is text and whose delta is only some of it, no
+            # finish, no logprobs.  _merge_chunk()'s plan and content fast
+            # path, inlined: every check is made before anything changes, and
+            # a chunk of any other shape (a failed lookup included) goes the
+            # general way below.
+            slot: TextSlot | None = None
+            try:
+                if [*payload] == self._fast_keys:  # TypeError: not iterable
+                    (raw,) = payload["choices"]  # ValueError: not one choice
+                    # Four keys, two of them finish_reason and logprobs (null):
+                    # the other two are index and delta when both are found.
+                    if (
+                        len(raw) == 4
+                        and raw["finish_reason"] is None
+                        and raw["logprobs"] is None
+                    ):
+                        delta = raw["delta"]
+                        text = delta["content"]  # only an object has the key
+                        index: Any = raw["index"]
+                        if (
+                            len(delta) == 1
+                            and type(text) is str
+                            and text
+                            and type(index) is int  # True and 0.0 are keys too
+                        ):
+                            n = len(text)
+                            total = self._text_chars + n
+                            if total <= self._max_text:
+                                slot = self._text_content[index]
+                                if self._fast_nulls:  # usage keys null in the plan
                                     for key in self._fast_nulls:
                                         if payload[key] is not None:
-                                            break
-                                    else:
-                                        out = self._out
-                                        for key in self._fast_latest:
-                                            value = payload[key]
-                                            if value is not None:
-                                                out[key] = value
-                                        self._text_chars = total
-                                        slot = choice.content
-                                        slot.parts.append(text)  # slot.append
-                                        json_ = self._json_content
-                                        if slot.parsed:  # else never parsed
-                                            slot.pending.append(text)
-                                        slot.length = end = slot.length + n
-                                        if not slot.dirty:
-                                            slot.dirty = True
-                                            self._dirty.append(slot)
-                                        received = _new(ChunkReceived)
-                                        _set_chunk(received, payload)
-                                        added = _new(ContentDelta)
-                                        _set_index(added, index)
-                                        _set_delta(added, text)
-                                        _set_slot(added, slot)
-                                        _set_end(added, end)
-                                        _set_json(added, json_)
-                                        self._chunks += 1
-                                        return [received, added]
-                if payload.get("error") is None:
-                    # _chunk()'s common case, without the call.
-                    events = self._merge_chunk(payload)
-                    self._chunks += 1
-                    return events
+                                            slot = None  # usage: the general way
+            except (KeyError, TypeError, ValueError):
+                pass  # not this shape: the general way
+            if slot is not None:
+                out = self._out
+                only = self._fast_latest_one
+                if only is not None:  # the common plan, unrolled: a loop costs more
+                    value = payload[only]
+                    if value is not None:
+                        out[only] = value
+                else:
+                    for key in self._fast_latest:
+                        value = payload[key]
+                        if value is not None:
+                            out[key] = value
+                self._text_chars = total
+                slot.parts.append(text)  # slot.append(text), inlined
+                json_ = slot.parsed  # a content slot is parsed when JSON is asked
+                if json_:
+                    slot.pending.append(text)
+                slot.length = end = slot.length + n
+                if not slot.dirty:
+                    slot.dirty = True
+                    self._dirty.append(slot)
+                self._chunks += 1
+                return [
+                    _make_chunk_received((payload, None)),
+                    _make_content_delta((index, None, None, text, slot, end, json_)),
+                ]
+            if type(payload) is dict and payload.get("error") is None:
+                # _chunk()'s common case, without the call.
+                events = self._merge_chunk(payload)
+                self._chunks += 1
+                return events
             return self._chunk(payload)
         try:
             body: Any = self._loads(data)
@@ -564,10 +547,15 @@ class OpenAIChatAccumulator:
     def feed_chunk(self, payload: dict[str, Any]) -> list[ChatStreamEvent]:
         """Consume one chunk that the caller already parsed from JSON.
 
+        After ``[DONE]`` the chunk passes through as
+        ``UnknownEvent(event=None, data=payload)`` and changes nothing.
+
         Raises:
             InvalidChunk, StreamError, LimitExceeded, UsageError: as :meth:`feed`.
         """
         if self._state is not _STREAMING:
+            if self._state is _DONE:
+                return [UnknownEvent(event=None, data=payload)]
             raise self._refusal("feed_chunk")
         return self._chunk(payload)
 
@@ -619,25 +607,16 @@ class OpenAIChatAccumulator:
                         snapshot=self.snapshot(),
                     )
                 )
-        if self._parsing:
-            for index in sorted(self._choices):
-                reason = self._choices[index].finish_reason
-                if reason == "length":
-                    return self._fail(
-                        LengthFinishReasonError(
-                            f"choice {index} was cut by the length limit "
-                            "(finish_reason 'length') before its output was complete",
-                            snapshot=self.snapshot(),
-                        )
-                    )
-                if reason == "content_filter":
-                    return self._fail(
-                        ContentFilterFinishReasonError(
-                            f"choice {index} was stopped by a content filter "
-                            "(finish_reason 'content_filter')",
-                            snapshot=self.snapshot(),
-                        )
-                    )
+        for index in sorted(self._choices):
+            reason = self._choices[index].finish_reason
+            error = self._finish_error(
+                normalise("chat", reason),
+                what=f"choice {index}",
+                raw=f"finish_reason {reason!r}",
+                snapshot=self.snapshot(),
+            )
+            if error is not None:
+                return self._fail(error)
         final = self.snapshot()
         self._state = _CLOSED
         return final
@@ -647,6 +626,21 @@ class OpenAIChatAccumulator:
         ``close()`` makes no events (kept for symmetry with the accumulators
         whose ``close()`` does)."""
         return []
+
+    def _after_done(self, event: ServerSentEvent | Comment) -> list[ChatStreamEvent]:
+        """An event fed after ``[DONE]``: passed through, whatever it says."""
+        if isinstance(event, Comment):
+            return []
+        if not isinstance(event, ServerSentEvent):
+            raise UsageError(
+                "OpenAIChatAccumulator.feed() expects a ServerSentEvent, got "
+                f"{type(event).__name__} (use feed_chunk() for a parsed dict)"
+            )
+        try:
+            data: Any = self._loads(event.data)
+        except ValueError:
+            data = event.data
+        return [UnknownEvent(event=event, data=data)]
 
     # -- errors -------------------------------------------------------------------
 
@@ -662,8 +656,6 @@ class OpenAIChatAccumulator:
             )
             err.__cause__ = self._error
             return err
-        if self._state is _DONE:
-            return UsageError(f"cannot {what}(): the stream ended with [DONE]")
         return UsageError(f"cannot {what}(): the accumulator is closed")
 
     def _invalid(self, field: str | Path, expected: str, value: Any) -> NoReturn:
@@ -798,17 +790,11 @@ class OpenAIChatAccumulator:
                     index: Any = raw.get("index")
                     if type(delta) is dict and len(delta) == 1 and type(index) is int:
                         text = delta.get("content")
-                        choice = self._choices.get(index)
-                        if (
-                            type(text) is str
-                            and text
-                            and choice is not None
-                            and choice.parts is None
-                        ):
+                        slot = self._text_content.get(index)  # a known choice
+                        if type(text) is str and text and slot is not None:
                             total = self._text_chars + len(text)
                             if total <= self._max_text:
                                 self._text_chars = total
-                                slot = choice.content
                                 slot.parts.append(text)  # slot.append, inlined
                                 if slot.parsed:
                                     slot.pending.append(text)
@@ -883,6 +869,7 @@ class OpenAIChatAccumulator:
                         events.append(UsageUpdated(usage=usage))
         keys = frozenset(payload)
         self._fast_latest = tuple(latest)
+        self._fast_latest_one = latest[0] if len(latest) == 1 else None
         self._fast_nulls = tuple(nulls)
         self._plan = (keys, self._fast_latest, self._fast_nulls) if plannable else None
         self._fast_keys = (
@@ -898,6 +885,8 @@ class OpenAIChatAccumulator:
             choice = self._choices[index] = _Choice(
                 index, self._limits, json_content=self._json_content
             )
+            self._arm_content(choice.content)
+            self._text_content[index] = choice.content
             # Appended now, put in index order by snapshot(): inserting in
             # place would cost O(choices) each when they come in reverse.
             listed = self._out["choices"]
@@ -946,7 +935,13 @@ class OpenAIChatAccumulator:
             if not choice.finished:
                 choice.finished = True
                 self._finish_choice(choice, index, finish, events)
-                events.append(ChoiceFinished(choice_index=index, finish_reason=finish))
+                events.append(
+                    ChoiceFinished(
+                        choice_index=index,
+                        finish_reason=finish,
+                        reason=normalise("chat", finish),
+                    )
+                )
 
     # -- deltas -------------------------------------------------------------------
 
@@ -1101,6 +1096,7 @@ class OpenAIChatAccumulator:
         slot = choice.content
         parts: list[dict[str, Any]] = []
         choice.parts = parts
+        del self._text_content[choice.out["index"]]  # feed()'s fast path: no more
         slot.owner = None  # the whole text is still kept, for the events
         if slot.dirty:
             slot.dirty = False
@@ -1217,7 +1213,15 @@ class OpenAIChatAccumulator:
                 call_type=out["type"],
             )
         )
+        if type(name) is str:  # else checked at its done event
+            self._check_name(call, index, name)
         return call
+
+    def _check_name(self, call: _ToolCall, index: int, name: Any) -> None:
+        """Check a call's name against the tools given, once."""
+        call.checked = True
+        self._check_tool(name, choice_index=index, index=call.index, call_id=call.id)
+        self._arm_call(call.args, name)
 
     def _merge_function(
         self,
@@ -1251,6 +1255,9 @@ class OpenAIChatAccumulator:
                     )
             else:
                 self._apply(target, key, value, policy, (*where, key))
+                if key == "name" and call.args.target is None:
+                    # a name after the start: typed views from here on
+                    self._arm_call(call.args, target.get("name"))
 
     def _merge_function_call(
         self,
@@ -1270,15 +1277,18 @@ class OpenAIChatAccumulator:
             call = choice.function_call = _ToolCall(
                 None, out, TextSlot(out, "arguments", self._limits), set()
             )
+            name = value.get("name")
             events.append(
                 ToolCallStarted(
                     choice_index=index,
                     index=None,
                     id=None,
-                    name=value.get("name"),
+                    name=name,
                     call_type="function",
                 )
             )
+            if type(name) is str:
+                self._check_name(call, index, name)
         self._merge_function(choice, index, call, value, where, events)
 
     # -- other fields -------------------------------------------------------------
@@ -1437,6 +1447,9 @@ class OpenAIChatAccumulator:
                     ReasoningDone(choice_index=index, field=key, reasoning=slot.text())
                 )
         if choice.content.length:
+            self._settle_typed(
+                choice.content, choice_index=index, index=None, call=False
+            )
             events.append(
                 ContentDone(
                     choice_index=index,
@@ -1466,6 +1479,8 @@ class OpenAIChatAccumulator:
             if call.done:
                 continue
             call.done = True
+            if not call.checked:
+                self._check_name(call, index, call.name)
             complete = True
             if reason == "length":
                 try:
@@ -1473,6 +1488,15 @@ class OpenAIChatAccumulator:
                 except (JSONStreamError, LimitExceeded):
                     complete = False
                     self._incomplete.append((index, call.index))
+            if complete:
+                self._settle_typed(
+                    call.args,
+                    choice_index=index,
+                    index=call.index,
+                    call_id=call.id,
+                    call=True,
+                    name=call.name,
+                )
             events.append(
                 ToolCallArgumentsDone(
                     choice_index=index,

@@ -6,7 +6,10 @@ streams) and ``chunkings`` (every way a network may cut bytes).  JSON:
 options), ``json_deltas`` / ``split_text`` (texts cut into deltas, inside
 escapes too) and ``same_json`` (type-exact, NaN-aware equality).  LLM streams:
 ``openai_chat_streams`` (Chat Completions chunks with the ``chat.completion``
-they imply, as a ``ChatStream``).
+they imply, as a ``ChatStream``) and ``anthropic_message_streams`` (Messages
+payloads with the ``message`` they imply, as an ``AnthropicStream``) and
+``openai_responses_streams`` (Responses events with the ``response`` they
+imply, as a ``ResponsesStream``).
 
 This module imports ``hypothesis`` (a test dependency); the rest of sseparse
 never does.
@@ -28,6 +31,13 @@ Example:
 
 from __future__ import annotations
 
+from sseparse.testing._anthropic import (
+    ANTHROPIC_BLOCK_TYPES,
+    ANTHROPIC_STOP_REASONS,
+    AnthropicBlock,
+    AnthropicStream,
+    anthropic_message_streams,
+)
 from sseparse.testing._json import (
     json_deltas,
     json_texts,
@@ -36,6 +46,14 @@ from sseparse.testing._json import (
     split_text,
 )
 from sseparse.testing._openai_chat import ChatStream, openai_chat_streams
+from sseparse.testing._responses import (
+    RESPONSES_ITEM_TYPES,
+    RESPONSES_TERMINALS,
+    ResponsesItem,
+    ResponsesPart,
+    ResponsesStream,
+    openai_responses_streams,
+)
 from sseparse.testing._sse import (
     chunkings,
     comments,
@@ -45,7 +63,17 @@ from sseparse.testing._sse import (
 )
 
 __all__ = [
+    "ANTHROPIC_BLOCK_TYPES",
+    "ANTHROPIC_STOP_REASONS",
+    "RESPONSES_ITEM_TYPES",
+    "RESPONSES_TERMINALS",
+    "AnthropicBlock",
+    "AnthropicStream",
     "ChatStream",
+    "ResponsesItem",
+    "ResponsesPart",
+    "ResponsesStream",
+    "anthropic_message_streams",
     "chunkings",
     "comments",
     "event_streams",
@@ -54,6 +82,7 @@ __all__ = [
     "json_texts",
     "json_values",
     "openai_chat_streams",
+    "openai_responses_streams",
     "same_json",
     "split_text",
     "sse_bytes",

@@ -486,6 +486,11 @@ def _long_string(size: int) -> str:
     return '"' + unit * (size // len(unit)) + '"'
 
 
+def _nested_long_string(size: int) -> str:
+    """A long string in an object: a snapshot grows it in the tree, in place."""
+    return '{"a": [' + _long_string(size) + "]}"
+
+
 def _many_objects(size: int) -> str:
     unit = '{"id": 12, "name": "n\\u00e9", "ok": true, "v": [1.5, null]},'
     return "[" + unit * (size // len(unit)) + "{}]"
@@ -504,6 +509,7 @@ def _deltas(text: str) -> list[str]:
     [
         pytest.param(_long_string, 4 * 1024, False, id="string"),
         pytest.param(_long_string, 4 * 1024, True, id="string-snapshots"),
+        pytest.param(_nested_long_string, 4 * 1024, True, id="nested-string-snapshots"),
         pytest.param(_many_objects, 4 * 1024, False, id="objects"),
         pytest.param(_many_objects, 4 * 1024, True, id="objects-snapshots"),
         pytest.param(_long_number, 2 * 1024, False, id="number"),

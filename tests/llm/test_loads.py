@@ -25,6 +25,7 @@ from hypothesis import strategies as st
 from sseparse.limits import DEFAULT_LIMITS
 from sseparse.llm import OpenAIChatAccumulator, _loads
 from sseparse.llm import _openai_chat as chat_module
+from sseparse.llm._eventclass import tuple_maker
 from sseparse.llm._text import TextSlot
 from sseparse.llm.events import ChunkReceived, ContentDelta
 from sseparse.testing import ChatStream, openai_chat_streams
@@ -287,4 +288,4 @@ def test_the_fast_event_builders_match_the_constructors() -> None:
 
 def test_a_changed_event_layout_fails_at_import() -> None:
     with pytest.raises(ImportError, match="ContentDelta fields are"):
-        chat_module._slot_setters(ContentDelta, ("choice_index", "delta"))
+        tuple_maker(ContentDelta, ("choice_index", "delta"))

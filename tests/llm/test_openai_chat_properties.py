@@ -14,7 +14,11 @@ The streams come from :func:`sseparse.testing.openai_chat_streams`, whose
    arguments are ``parse_partial`` of the text so far and only ever grow; the
    done event's ``parsed_arguments`` is ``json.loads`` of the arguments.
 4. Done events: exactly once per field that was sent, after all of its deltas,
-   in the documented order, followed by ``ChoiceFinished``.
+   in the documented order, followed by ``ChoiceFinished``, whose ``reason``
+   is the chat table's for its ``finish_reason``.  Every event is in its
+   place: stream-level ones at ``choice_index`` ``None``, ``content_index``
+   ``None``, ``index`` only on tool-call events; a tool delta's ``delta`` /
+   ``snapshot`` are its ``arguments_delta`` / ``arguments``.
 5. Oracle: on the streams ``openai``'s own ``ChatCompletionStreamState``
    accumulates correctly, the same final as its ``get_final_completion()``.
 6. Linear cost: 16 times the text costs about 16 times the work, never 256.
@@ -61,6 +65,7 @@ from sseparse.llm import (
 from sseparse.testing import ChatStream, chunkings, openai_chat_streams, same_json
 from tests._work import assert_linear
 from tests.jsonstream.test_properties import extends
+from tests.llm.test_finish import CHAT_ROWS
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -74,7 +79,7 @@ BYTEWISE_MAX = 3000
 
 # -- helpers -----------------------------------------------------------------------
 
-_LAZY = ("snapshot", "parsed", "arguments", "parsed_arguments")
+_LAZY = ("delta", "snapshot", "parsed", "arguments", "parsed_arguments")
 
 
 def _read(event: StreamEvent, name: str) -> Any:
@@ -198,6 +203,7 @@ def test_final_events_and_views(stream: ChatStream) -> None:
     check_deltas_add_up(stream, run)
     check_tool_call_events(stream, run)
     check_done_events(stream, run)
+    check_places(run)
     check_strategy(stream)
 
 
@@ -496,6 +502,26 @@ def check_done_events(stream: ChatStream, run: Run) -> None:
     assert final["usage"] == (sent[-1] if sent else None)
     ends = [p for p, e in enumerate(events) if isinstance(e, StreamDone)]
     assert ends == ([len(events) - 1] if stream.done else [])
+
+
+_TOOL_EVENTS = (ToolCallStarted, ToolCallArgumentsDelta, ToolCallArgumentsDone)
+
+
+def check_places(run: Run) -> None:
+    """Every event is where chat puts it; the finish's reason is normalised."""
+    for event, seen in zip(run.events, run.observed, strict=True):
+        if "index" not in attrs.fields_dict(type(event)):
+            assert seen["choice_index"] is None, event  # the whole completion's
+            continue
+        assert type(seen["choice_index"]) is int, event
+        assert seen["content_index"] is None, event
+        if not isinstance(event, _TOOL_EVENTS):
+            assert seen["index"] is None, event
+        if isinstance(event, ToolCallArgumentsDelta):
+            assert seen["delta"] == seen["arguments_delta"]
+            assert seen["snapshot"] == seen["arguments"]
+        if isinstance(event, ChoiceFinished):
+            assert event.reason == CHAT_ROWS.get(event.finish_reason, "other")
 
 
 # -- 5. the openai SDK as an oracle ------------------------------------------------

@@ -8,9 +8,14 @@ format and the contract (never produced by the accumulator):
 * ``NAME.final.json``: the ``chat.completion`` that ``close()`` must return, or
 * ``NAME.error.json``: ``{"exception", "snapshot", "body"?}`` for a stream that
   must end in ``StreamError`` / ``IncompleteStream``;
-* ``NAME.events.json`` (some streams): the ``[type, choice_index, index]``
-  sequence of the events, empty deltas left out (the contract does not say
-  whether a ``""`` delta is an event).
+* ``NAME.events.json`` (some streams): the sequence of the events, each as
+  its place: ``[type, choice_index]`` for a stream-level event (chunk, usage,
+  done: ``choice_index`` null in chat), ``[type, choice_index, index,
+  content_index]`` for a part-level one (``index`` the tool-call index, null
+  for content, refusal, reasoning, logprobs and the legacy ``function_call``;
+  ``content_index`` always null in chat), and for the finish also
+  ``finish_reason`` and the normalised ``reason``; empty deltas left out (the
+  contract does not say whether a ``""`` delta is an event).
 
 1. Golden: each stream, decoded by ``SSEDecoder`` and fed event by event, gives
    its golden final (type-exact) or its golden error, and its golden events.
@@ -41,6 +46,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -209,6 +215,8 @@ def payloads(rec: Recorded) -> list[dict[str, Any]]:
 _FIELDS = (
     "choice_index",
     "index",
+    "content_index",
+    "provider_executed",
     "field",
     "id",
     "name",
@@ -221,6 +229,7 @@ _FIELDS = (
     "refusal",
     "reasoning",
     "finish_reason",
+    "reason",
     "usage",
     "chunk",
     "event",
@@ -253,11 +262,13 @@ def is_empty_delta(ev: Any) -> bool:
 
 
 def event_key(ev: Any) -> list[Any]:
-    key: list[Any] = [ev.type]
-    if hasattr(ev, "choice_index"):
-        key.append(ev.choice_index)
-    if hasattr(ev, "index"):
-        key.append(ev.index)
+    """The event's place, in the shape of the ``.events.json`` goldens."""
+    fields = attrs.fields_dict(type(ev))
+    key: list[Any] = [ev.type, ev.choice_index]
+    if "index" in fields:  # a part-level event
+        key += [ev.index, ev.content_index]
+    if ev.type == "finish":
+        key += [ev.finish_reason, ev.reason]
     return key
 
 

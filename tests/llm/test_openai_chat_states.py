@@ -132,12 +132,58 @@ def test_one_open_choice_of_two_is_incomplete() -> None:
         acc.close()
 
 
-@pytest.mark.parametrize("method", ["feed", "feed_chunk"])
-def test_feeding_after_done_is_misuse(method: str) -> None:
+# What may follow [DONE] (a proxy's own events, a replayed chunk, a second
+# marker): each passes through as UnknownEvent with its data as JSON or text.
+AFTER_DONE: list[tuple[str, ServerSentEvent, Any]] = [
+    ("a chunk", sse(TEXT[1]), TEXT[1]),
+    (
+        "an error chunk",
+        sse({"error": {"message": "late"}}),
+        {"error": {"message": "late"}},
+    ),
+    ("an error event", sse('{"message": "late"}', event="error"), {"message": "late"}),
+    ("a second [DONE]", sse("[DONE]"), "[DONE]"),
+    ("text", sse("not json"), "not json"),
+    ("a named event", sse('{"a": 1}', event="proxy.stats"), {"a": 1}),
+    ("a JSON array", sse("[1, 2]"), [1, 2]),
+]
+
+
+@pytest.mark.parametrize(
+    ("what", "event", "data"), AFTER_DONE, ids=[row[0] for row in AFTER_DONE]
+)
+def test_events_after_done_pass_through_as_unknown(
+    what: str, event: ServerSentEvent, data: Any
+) -> None:
     acc = run(*TEXT)
-    arg: Any = sse(TEXT[0]) if method == "feed" else TEXT[0]
-    with pytest.raises(UsageError, match=r"\[DONE\]"):
-        getattr(acc, method)(arg)
+    before = copy.deepcopy(acc.snapshot())
+    assert acc.feed(event) == [UnknownEvent(event=event, data=data)], what
+    assert acc.state is AccumulatorState.DONE
+    assert acc.snapshot() == before
+    assert acc.close() == before
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [TEXT[1], {"error": {"message": "late"}}, {}],
+    ids=["chunk", "error", "empty"],
+)
+def test_chunks_after_done_pass_through_as_unknown(payload: dict[str, Any]) -> None:
+    acc = run(*TEXT)
+    before = copy.deepcopy(acc.snapshot())
+    got = acc.feed_chunk(payload)
+    assert got == [UnknownEvent(event=None, data=payload)]
+    assert got[0].choice_index is None
+    assert acc.state is AccumulatorState.DONE
+    assert acc.close() == before
+
+
+def test_after_done_comments_give_nothing_and_misuse_is_still_misuse() -> None:
+    acc = run(*TEXT)
+    assert acc.feed(Comment(text="keep-alive")) == []
+    with pytest.raises(UsageError, match="feed_chunk"):
+        acc.feed(TEXT[0])  # type: ignore[arg-type]
+    assert acc.state is AccumulatorState.DONE
 
 
 def test_close_twice_and_feed_after_close_are_misuse() -> None:
@@ -147,6 +193,10 @@ def test_close_twice_and_feed_after_close_are_misuse() -> None:
         acc.close()
     with pytest.raises(UsageError, match="closed"):
         acc.feed_chunk(TEXT[0])
+    with pytest.raises(UsageError, match="closed"):
+        acc.feed(sse(TEXT[0]))
+    with pytest.raises(UsageError, match="closed"):
+        acc.feed(sse("[DONE]"))
 
 
 def test_feed_wrong_type_is_misuse() -> None:
