@@ -1,8 +1,12 @@
-"""Benchmark sseparse's OpenAI chat accumulator against openai's own.
+"""Benchmark sseparse's LLM accumulators against the official SDKs' own.
 
-Run from the repository root::
+OpenAI chat (a)-(d) against openai; Anthropic Messages (e)-(g) against
+anthropic (issue 11); OpenAI Responses (h)-(j) against openai (issue 12).  Run
+from the repository root::
 
-    python benchmarks/bench_llm.py            # full run, about 5 minutes
+    python benchmarks/bench_llm.py            # full run
+    python benchmarks/bench_llm.py --workloads efg  # Anthropic only, 4 min
+    python benchmarks/bench_llm.py --workloads hij  # Responses only
     python benchmarks/bench_llm.py --quick    # small smoke run
     python benchmarks/bench_llm.py --json results.json
 
@@ -42,6 +46,52 @@ Workloads (built deterministically here, no network, no files):
     per chunk, in interleaved rounds (every variant once per round, the order
     rotating), GC off; the ratios are medians of the per-round ratios, so a
     load spike hits both sides of a ratio alike.
+
+(e) Anthropic Messages: one text block of 62.5 KB and 1 MB of prose (bench_sse's
+    tokens, about 8 % non-ASCII) in 10-character ``text_delta`` events, in the
+    API's framing (named events, compact JSON, ``message_start``, ``ping``,
+    block start/stop, ``message_delta``, ``message_stop``), the consumer
+    reading each delta's text (sseparse: ``ContentDelta.delta``; anthropic:
+    ``TextEvent.text``);
+(f) one ``tool_use`` block whose input is 10 KB .. 1 MB of JSON (the documents
+    of (b)) in 10-character ``input_json_delta`` events after an empty one, the
+    consumer reading the partial input after every delta (sseparse: the lazy
+    ``ToolCallArgumentsDelta.parsed_arguments``; anthropic: the
+    ``InputJsonEvent.snapshot`` of every delta, which ``accumulate_event``
+    re-parses from the whole input so far with jiter's partial mode);
+    sseparse is ``SSEDecoder`` + ``AnthropicMessagesAccumulator``; anthropic
+    its own path, unchanged: ``MessageStream`` over ``Stream`` (cast to
+    ``RawMessageStreamEvent``, as ``messages.stream()`` builds it) on a stub
+    response, i.e. its SSE decoder, ``sse.json()``, ``construct_type`` of each
+    event, ``accumulate_event`` and ``build_events``, then
+    ``get_final_message()``;
+(g) linear growth of sseparse: 62.5 KB vs 1 MB of (e) and of (f).
+
+(h) OpenAI Responses: one message of 62.5 KB and 1 MB of the prose of (e) in
+    10-character ``response.output_text.delta`` events, in the API's framing
+    (named events, compact JSON, a ``sequence_number`` on each, ``obfuscation``
+    padding and empty ``logprobs`` on each delta: ``response.created``,
+    ``response.in_progress``, ``output_item.added``, ``content_part.added``, the
+    deltas, ``output_text.done``, ``content_part.done``, ``output_item.done``,
+    ``response.completed`` with the full output and usage), the consumer
+    reading each delta's text (sseparse: ``ContentDelta.delta``; openai:
+    ``ResponseTextDeltaEvent.delta``);
+(i) one ``function_call`` item whose arguments are 10 KB .. 1 MB of JSON (the
+    documents of (b)) in 10-character ``response.function_call_arguments.delta``
+    events, then ``function_call_arguments.done``, in the same framing, the
+    consumer reading the partial arguments after every delta: sseparse's lazy
+    ``ToolCallArgumentsDelta.parsed_arguments``; openai parses nothing before
+    the end, its delta event offers the arguments text so far
+    (``ResponseFunctionCallArgumentsDeltaEvent.snapshot``), which is what its
+    consumer reads (the strict function tool is passed, so
+    ``get_final_response()`` parses the final arguments once);
+    sseparse is ``SSEDecoder`` + ``OpenAIResponsesAccumulator``; openai its own
+    path, unchanged: ``ResponseStream`` over ``Stream`` (cast to the
+    ``ResponseStreamEvent`` union, as ``client.responses.stream()`` builds it)
+    on a stub response, i.e. its SSE decoder, ``sse.json()``,
+    ``construct_type`` of each event, ``ResponseStreamState.handle_event``,
+    then ``get_final_response()``;
+(j) linear growth of sseparse: 62.5 KB vs 1 MB of (h) and of (i).
 
 Before any figure is reported, each implementation's final content or arguments
 (and the last partial preview, in (b)) are checked against the expected text and
@@ -95,6 +145,27 @@ GOAL_FAST_FLOOR = 2.0  # (d): pipeline with the fast parser <= 2x its floor
 GOAL_FAST_SPEEDUP = 2.0  # (d): ... and >= 2x faster than before issue 10
 GOAL_JSON_FLOOR = 1.5  # (d): pipeline without it <= 1.5x the json.loads floor
 TOOL_NAME = "apply_edits"
+# Anthropic Messages (issue 11): (e) text, (f) tool input, (g) linear growth
+ANTHROPIC_SIZES: dict[str, int] = {
+    "10 KB": 10_000,
+    "62.5 KB": 62_500,  # 1 MB / 16: the small side of the growth check
+    "100 KB": 100_000,
+    "300 KB": 300_000,
+    "1 MB": 1_000_000,
+}
+GOAL_E = 100.0  # (e): anthropic 1 MB of text >= 100x sseparse's CPU time
+GOAL_F = 50.0  # (f): anthropic 100 KB of tool input >= 50x sseparse's CPU time
+GOAL_G = 20.0  # (g): 16x the input costs sseparse at most 20x the CPU time
+ANTHROPIC_MODEL = "claude-sonnet-4-5-20250929"
+ANTHROPIC_ACCUMULATOR = "AnthropicMessagesAccumulator"
+# OpenAI Responses (issue 12): (h) text, (i) function arguments, (j) linear
+GOAL_H = 100.0  # (h): openai 1 MB of text >= 100x sseparse's CPU time
+GOAL_I = 50.0  # (i): openai 100 KB of arguments >= 50x sseparse's CPU time
+GOAL_J = 20.0  # (j): 16x the input costs sseparse at most 20x the CPU time
+RESPONSES_MODEL = "gpt-4.1-2025-04-14"
+ANTHROPIC_GOALS = (GOAL_E, GOAL_F, GOAL_G)
+RESPONSES_GOALS = (GOAL_H, GOAL_I, GOAL_J)
+RESPONSES_ACCUMULATOR = "OpenAIResponsesAccumulator"
 
 
 # --------------------------------------------------------------------------- #
@@ -236,6 +307,7 @@ class Workload:
     expected_preview: Any  # the last content delta (text) or the whole value
     tools: list[dict[str, Any]] | None
     size_label: str = ""
+    protocol: str = "chat"  # or "anthropic"
 
     @property
     def nbytes(self) -> int:
@@ -289,6 +361,387 @@ def tool_workload(key: str, label: str, target: int) -> Workload:
         expected_preview=json.loads(arguments),
         tools=TOOLS,
         size_label=label,
+    )
+
+
+# --------------------------------------------------------------------------- #
+# Anthropic Messages workloads (issue 11)
+# --------------------------------------------------------------------------- #
+
+
+def build_text(target: int) -> str:
+    """*target* characters of chat-like prose (bench_sse's tokens, fixed seed)."""
+    from bench_sse import _tokens
+
+    rng = random.Random(f"{SEED}-anthropic-text-{target}")
+    pieces: list[str] = []
+    size = 0
+    while size < target:
+        batch = _tokens(rng, 1_000)
+        pieces += batch
+        size += sum(map(len, batch))
+    return "".join(pieces)[:target]
+
+
+def _named_event(obj: dict[str, Any]) -> bytes:
+    # Anthropic and Responses: the API names every event after its type and
+    # sends compact JSON, non-ASCII as is.
+    kind: str = obj["type"]
+    data = json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+    return b"event: " + kind.encode() + b"\ndata: " + data.encode() + b"\n\n"
+
+
+def build_anthropic_stream(
+    block: dict[str, Any], deltas: Sequence[dict[str, Any]], stop_reason: str
+) -> tuple[bytes, int]:
+    """A Messages stream of one content block, as the API sends it.
+
+    ``message_start``, ``ping``, ``content_block_start`` with *block*, one
+    ``content_block_delta`` per item of *deltas*, ``content_block_stop``,
+    ``message_delta`` with *stop_reason* and the usage, ``message_stop``.
+    Returns the stream bytes and the number of JSON events in it.
+    """
+    rng = random.Random(f"{SEED}-anthropic-{len(deltas)}")
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+    message: dict[str, Any] = {
+        "id": "msg_01" + "".join(rng.choice(alphabet) for _ in range(22)),
+        "type": "message",
+        "role": "assistant",
+        "model": ANTHROPIC_MODEL,
+        "content": [],
+        "stop_reason": None,
+        "stop_sequence": None,
+        "usage": {
+            "input_tokens": 472,
+            "cache_creation_input_tokens": 0,
+            "cache_read_input_tokens": 0,
+            "output_tokens": 1,
+            "service_tier": "standard",
+        },
+    }
+    events: list[dict[str, Any]] = [
+        {"type": "message_start", "message": message},
+        {"type": "ping"},
+        {"type": "content_block_start", "index": 0, "content_block": block},
+        *(
+            {"type": "content_block_delta", "index": 0, "delta": delta}
+            for delta in deltas
+        ),
+        {"type": "content_block_stop", "index": 0},
+        {
+            "type": "message_delta",
+            "delta": {"stop_reason": stop_reason, "stop_sequence": None},
+            "usage": {"output_tokens": 1 + len(deltas) // 3},
+        },
+        {"type": "message_stop"},
+    ]
+    return b"".join(_named_event(e) for e in events), len(events)
+
+
+def _pieces(text: str) -> list[str]:
+    """*text* in DELTA_CHARS-character deltas."""
+    return [text[i : i + DELTA_CHARS] for i in range(0, len(text), DELTA_CHARS)]
+
+
+def _stream_workload(
+    key: str,
+    title: str,
+    body: bytes,
+    chunks: int,
+    text: str,
+    *,
+    protocol: str,
+    label: str,
+    value: Any = None,
+    tools: list[dict[str, Any]] | None = None,
+) -> Workload:
+    """A workload of (e)-(j): text, or tool input / arguments when *value* (its
+    parsed value) is given; the consumer's last preview is the last delta's
+    text, or the whole value."""
+    tool = value is not None
+    return Workload(
+        key=key,
+        title=title,
+        kind="tool" if tool else "text",
+        body=body,
+        reads=split(body, READ_SIZE),
+        events=_decode_all(body),
+        chunks=chunks,
+        expected_text=text,
+        expected_value=value,
+        expected_preview=value if tool else _pieces(text)[-1],
+        tools=tools,
+        size_label=label,
+        protocol=protocol,
+    )
+
+
+def anthropic_text_workload(key: str, label: str, target: int) -> Workload:
+    text = build_text(target)
+    pieces = _pieces(text)
+    body, chunks = build_anthropic_stream(
+        {"type": "text", "text": ""},
+        [{"type": "text_delta", "text": piece} for piece in pieces],
+        "end_turn",
+    )
+    title = (
+        f"Anthropic text, {label} ({len(text):,} chars) in {DELTA_CHARS}-char "
+        "text_delta events, every delta's text read"
+    )
+    return _stream_workload(
+        key, title, body, chunks, text, protocol="anthropic", label=label
+    )
+
+
+def anthropic_tool_workload(key: str, label: str, target: int) -> Workload:
+    arguments = build_document(target)
+    pieces = _pieces(arguments)
+    rng = random.Random(f"{SEED}-toolu-{target}")
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+    block = {
+        "type": "tool_use",
+        "id": "toolu_01" + "".join(rng.choice(alphabet) for _ in range(22)),
+        "name": TOOL_NAME,
+        "input": {},
+    }
+    # The API's first input_json_delta is an empty fragment.
+    deltas = [{"type": "input_json_delta", "partial_json": p} for p in ["", *pieces]]
+    body, chunks = build_anthropic_stream(block, deltas, "tool_use")
+    title = (
+        f"Anthropic tool_use, {label} of input ({len(arguments):,} chars) in "
+        f"{DELTA_CHARS}-char input_json_delta events, partial input read on "
+        "every delta"
+    )
+    return _stream_workload(
+        key,
+        title,
+        body,
+        chunks,
+        arguments,
+        protocol="anthropic",
+        label=label,
+        value=json.loads(arguments),
+    )
+
+
+# --------------------------------------------------------------------------- #
+# OpenAI Responses workloads (issue 12)
+# --------------------------------------------------------------------------- #
+
+
+def _random_id(rng: random.Random, prefix: str, length: int) -> str:
+    return prefix + "".join(rng.choice("0123456789abcdef") for _ in range(length))
+
+
+# The function tool as the request declares it and the response echoes it.
+RESPONSES_TOOLS: list[dict[str, Any]] = [
+    {
+        "type": "function",
+        "name": TOOL_NAME,
+        "description": TOOLS[0]["function"]["description"],
+        "parameters": TOOLS[0]["function"]["parameters"],
+        "strict": True,
+    }
+]
+
+
+def _response_object(
+    rng: random.Random, tools: Sequence[dict[str, Any]]
+) -> dict[str, Any]:
+    """The ``response`` of ``response.created``: in progress, no output yet."""
+    return {
+        "id": _random_id(rng, "resp_", 48),
+        "object": "response",
+        "created_at": 1_796_000_000,
+        "status": "in_progress",
+        "background": False,
+        "error": None,
+        "incomplete_details": None,
+        "instructions": None,
+        "max_output_tokens": None,
+        "max_tool_calls": None,
+        "model": RESPONSES_MODEL,
+        "output": [],
+        "parallel_tool_calls": True,
+        "previous_response_id": None,
+        "prompt_cache_key": None,
+        "reasoning": {"effort": None, "summary": None},
+        "safety_identifier": None,
+        "service_tier": "auto",
+        "store": True,
+        "temperature": 1.0,
+        "text": {"format": {"type": "text"}, "verbosity": "medium"},
+        "tool_choice": "auto",
+        "tools": list(tools),
+        "top_logprobs": 0,
+        "top_p": 1.0,
+        "truncation": "disabled",
+        "usage": None,
+        "user": None,
+        "metadata": {},
+    }
+
+
+def _obfuscation(rng: random.Random, delta: str) -> str:
+    # The API pads every delta with a random string (stream_options.
+    # include_obfuscation, on by default) so that sizes do not leak the tokens.
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+    return "".join(rng.choice(alphabet) for _ in range(max(2, 16 - len(delta))))
+
+
+def build_responses_stream(
+    item: dict[str, Any],
+    final_item: dict[str, Any],
+    part: dict[str, Any] | None,
+    deltas: Sequence[dict[str, Any]],
+    done: dict[str, Any],
+    tools: Sequence[dict[str, Any]],
+) -> tuple[bytes, int]:
+    """A Responses stream of one output item, as the API sends it.
+
+    ``response.created``, ``response.in_progress``, ``output_item.added`` with
+    *item*, ``content_part.added`` with *part* (when given), one event per item
+    of *deltas*, the *done* event, ``content_part.done`` (with *part*),
+    ``output_item.done`` with *final_item*, ``response.completed`` whose
+    ``output`` is ``[final_item]``; every event with its ``sequence_number``,
+    named by its ``type``.  Returns the stream bytes and the number of events.
+    """
+    rng = random.Random(f"{SEED}-responses-{len(deltas)}")
+    response = _response_object(rng, tools)
+    where = {"item_id": item["id"], "output_index": 0}
+    events: list[dict[str, Any]] = [
+        {"type": "response.created", "response": response},
+        {"type": "response.in_progress", "response": response},
+        {"type": "response.output_item.added", "output_index": 0, "item": item},
+    ]
+    if part is not None:
+        blank = {**part, "text": ""}
+        events.append(
+            {
+                "type": "response.content_part.added",
+                **where,
+                "content_index": 0,
+                "part": blank,
+            }
+        )
+    events += [
+        {**delta, **where, "obfuscation": _obfuscation(rng, delta["delta"])}
+        for delta in deltas
+    ]
+    events.append({**done, **where})
+    if part is not None:
+        events.append(
+            {
+                "type": "response.content_part.done",
+                **where,
+                "content_index": 0,
+                "part": part,
+            }
+        )
+    events.append(
+        {"type": "response.output_item.done", "output_index": 0, "item": final_item}
+    )
+    output_tokens = 1 + len(deltas) // 3
+    completed = {
+        **response,
+        "status": "completed",
+        "output": [final_item],
+        "usage": {
+            "input_tokens": 472,
+            "input_tokens_details": {"cached_tokens": 0},
+            "output_tokens": output_tokens,
+            "output_tokens_details": {"reasoning_tokens": 0},
+            "total_tokens": 472 + output_tokens,
+        },
+    }
+    events.append({"type": "response.completed", "response": completed})
+    numbered = [
+        {"type": e["type"], "sequence_number": i, **e} for i, e in enumerate(events)
+    ]
+    return b"".join(_named_event(e) for e in numbered), len(numbered)
+
+
+def responses_text_workload(key: str, label: str, target: int) -> Workload:
+    text = build_text(target)
+    pieces = _pieces(text)
+    rng = random.Random(f"{SEED}-msg-{target}")
+    message_id = _random_id(rng, "msg_", 48)
+    part = {"type": "output_text", "annotations": [], "logprobs": [], "text": text}
+    item = {
+        "id": message_id,
+        "type": "message",
+        "status": "in_progress",
+        "content": [],
+        "role": "assistant",
+    }
+    body, chunks = build_responses_stream(
+        item,
+        {**item, "status": "completed", "content": [part]},
+        part,
+        [
+            {
+                "type": "response.output_text.delta",
+                "content_index": 0,
+                "delta": piece,
+                "logprobs": [],
+            }
+            for piece in pieces
+        ],
+        {
+            "type": "response.output_text.done",
+            "content_index": 0,
+            "text": text,
+            "logprobs": [],
+        },
+        [],
+    )
+    title = (
+        f"Responses text, {label} ({len(text):,} chars) in {DELTA_CHARS}-char "
+        "output_text.delta events, every delta's text read"
+    )
+    return _stream_workload(
+        key, title, body, chunks, text, protocol="responses", label=label
+    )
+
+
+def responses_tool_workload(key: str, label: str, target: int) -> Workload:
+    arguments = build_document(target)
+    pieces = _pieces(arguments)
+    rng = random.Random(f"{SEED}-fc-{target}")
+    item = {
+        "id": _random_id(rng, "fc_", 48),
+        "type": "function_call",
+        "status": "in_progress",
+        "arguments": "",
+        "call_id": "call_" + _random_id(rng, "", 24),
+        "name": TOOL_NAME,
+    }
+    body, chunks = build_responses_stream(
+        item,
+        {**item, "status": "completed", "arguments": arguments},
+        None,
+        [
+            {"type": "response.function_call_arguments.delta", "delta": piece}
+            for piece in pieces
+        ],
+        {"type": "response.function_call_arguments.done", "arguments": arguments},
+        RESPONSES_TOOLS,
+    )
+    title = (
+        f"Responses function call, {label} of arguments ({len(arguments):,} "
+        f"chars) in {DELTA_CHARS}-char function_call_arguments.delta events, "
+        "the partial arguments read on every delta"
+    )
+    return _stream_workload(
+        key,
+        title,
+        body,
+        chunks,
+        arguments,
+        protocol="responses",
+        label=label,
+        value=json.loads(arguments),
+        tools=RESPONSES_TOOLS,
     )
 
 
@@ -422,6 +875,176 @@ def run_openai(work: Workload, mode: str) -> Outcome:
     return Outcome(choice.message.content, preview, choice.finish_reason, count)
 
 
+def _find_accumulator(name: str, module_name: str) -> Any:
+    """The accumulator class *name*, from ``sseparse.llm`` once it is exported
+    there, from *module_name* before; None in a checkout that has neither."""
+    import importlib
+
+    import sseparse.llm
+
+    found = getattr(sseparse.llm, name, None)
+    if found is None:
+        try:
+            module = importlib.import_module(module_name)
+        except ImportError:
+            return None
+        found = getattr(module, name, None)
+    return found
+
+
+def _responses_accumulator() -> Any:
+    return _find_accumulator(RESPONSES_ACCUMULATOR, "sseparse.llm._responses")
+
+
+def _anthropic_accumulator() -> Any:
+    return _find_accumulator(ANTHROPIC_ACCUMULATOR, "sseparse.llm._anthropic")
+
+
+def _accumulate(acc: Any, work: Workload, mode: str) -> tuple[Any, Any, int]:
+    """Feed *work* to the accumulator *acc*, reading each delta as the consumer
+    of (e)-(j) does; returns ``close()``'s final, the last preview and the
+    number of events."""
+    from sseparse import SSEDecoder
+    from sseparse.llm import ContentDelta, ToolCallArgumentsDelta
+
+    feed = acc.feed
+    tool = work.kind == "tool"
+    wanted: type = ToolCallArgumentsDelta if tool else ContentDelta
+    batches: Any = (
+        _batches(SSEDecoder(), work.reads) if mode == "bytes" else (work.events,)
+    )
+    count = 0
+    preview: Any = None
+    for batch in batches:
+        for sse in batch:
+            out = feed(sse)
+            count += len(out)
+            for event in out:
+                if event.__class__ is wanted:
+                    ev: Any = event
+                    preview = ev.parsed_arguments if tool else ev.delta
+    return acc.close(), preview, count
+
+
+def run_sseparse_anthropic(work: Workload, mode: str) -> Outcome:
+    final, preview, count = _accumulate(_anthropic_accumulator()(), work, mode)
+    tool = work.kind == "tool"
+    block = final["content"][0]
+    if tool:
+        return Outcome("", preview, final["stop_reason"], count, block["input"])
+    return Outcome(block["text"], preview, final["stop_reason"], count)
+
+
+_ANTHROPIC_CLIENT: Any = None
+
+
+def run_anthropic(work: Workload, mode: str) -> Outcome:
+    """anthropic's own path: ``MessageStream`` over its ``Stream``.
+
+    Per event ``Stream`` runs its SSE decoder, ``sse.json()`` and
+    ``client._process_response_data`` (``construct_type`` of the
+    ``RawMessageStreamEvent`` union), then ``MessageStream`` calls
+    ``accumulate_event`` and ``build_events``.
+    """
+    global _ANTHROPIC_CLIENT  # building a client takes milliseconds; once is enough
+    import anthropic
+    from anthropic._streaming import Stream
+    from anthropic.lib.streaming import MessageStream
+    from anthropic.types import RawMessageStreamEvent
+
+    if _ANTHROPIC_CLIENT is None:
+        _ANTHROPIC_CLIENT = anthropic.Anthropic(api_key="sk-benchmark", max_retries=0)
+    # messages.stream() builds Stream[RawMessageStreamEvent] with this cast_to
+    raw: Any = Stream(
+        cast_to=cast("Any", RawMessageStreamEvent),
+        response=_StubResponse(work.reads),  # type: ignore[arg-type]
+        client=_ANTHROPIC_CLIENT,
+    )
+    if mode == "events":
+        raw._decoder = _PredecodedEvents(work.events)
+    stream: Any = MessageStream(raw, output_format=anthropic.not_given)
+    tool = work.kind == "tool"
+    wanted = "input_json" if tool else "text"
+    count = 0
+    preview: Any = None
+    for event in stream:
+        count += 1
+        if event.type == wanted:
+            # InputJsonEvent.snapshot: the block's input as re-parsed so far
+            preview = event.snapshot if tool else event.text
+    message = stream.get_final_message()
+    block = message.content[0]
+    if tool:
+        return Outcome("", preview, message.stop_reason, count, block.input)
+    return Outcome(block.text, preview, message.stop_reason, count)
+
+
+def run_sseparse_responses(work: Workload, mode: str) -> Outcome:
+    final, preview, count = _accumulate(_responses_accumulator()(), work, mode)
+    tool = work.kind == "tool"
+    item = final["output"][0]
+    if tool:
+        arguments = item["arguments"]
+        return Outcome(
+            arguments, preview, final["status"], count, json.loads(arguments)
+        )
+    return Outcome(item["content"][0]["text"], preview, final["status"], count)
+
+
+def run_openai_responses(work: Workload, mode: str) -> Outcome:
+    """openai's own path: ``ResponseStream`` over its ``Stream``.
+
+    As ``client.responses.stream(...)`` builds it: ``responses.create(...,
+    stream=True)`` gives a ``Stream[ResponseStreamEvent]`` (its SSE decoder,
+    ``sse.json()``, ``construct_type`` of the event union per event), and
+    ``ResponseStream`` runs ``ResponseStreamState.handle_event`` on each,
+    which appends every text or arguments delta to its snapshot (``+=`` on the
+    model's string) and builds the event it yields with that string as its
+    ``snapshot``.  Arguments are never parsed before the end: the per-delta
+    preview it offers is that string, so that is what the consumer reads.
+    """
+    global _OPENAI_CLIENT  # building a client takes milliseconds; once is enough
+    import openai
+    from openai._streaming import Stream
+    from openai.lib.streaming.responses import ResponseStream
+    from openai.types.responses import ResponseStreamEvent
+
+    if _OPENAI_CLIENT is None:
+        _OPENAI_CLIENT = openai.OpenAI(api_key="sk-benchmark", max_retries=0)
+    raw: Any = Stream(
+        cast_to=cast("Any", ResponseStreamEvent),  # the union, as create() gives
+        response=_StubResponse(work.reads),  # type: ignore[arg-type]
+        client=_OPENAI_CLIENT,
+    )
+    if mode == "events":
+        raw._decoder = _PredecodedEvents(work.events)
+    stream: Any = ResponseStream(
+        raw_stream=raw,
+        text_format=openai.omit,
+        input_tools=cast("Any", work.tools) if work.tools else openai.omit,
+        starting_after=None,
+    )
+    tool = work.kind == "tool"
+    wanted = (
+        "response.function_call_arguments.delta"
+        if tool
+        else "response.output_text.delta"
+    )
+    count = 0
+    preview: Any = None
+    for event in stream:
+        count += 1
+        if event.type == wanted:
+            preview = event.snapshot if tool else event.delta
+    response = stream.get_final_response()
+    item = response.output[0]
+    if tool:
+        return Outcome(
+            item.arguments, preview, response.status, count, item.parsed_arguments
+        )
+    return Outcome(item.content[0].text, preview, response.status, count)
+
+
 @dataclass(frozen=True)
 class Impl:
     name: str
@@ -436,6 +1059,15 @@ class Impl:
 SSEPARSE = Impl("sseparse", "sseparse", run_sseparse)
 OPENAI = Impl("openai", "openai", run_openai)
 IMPLS = (SSEPARSE, OPENAI)
+# Anthropic Messages: the same name for ours, so that ``measure`` finds its base.
+SSEPARSE_ANTHROPIC = Impl("sseparse", "sseparse", run_sseparse_anthropic)
+ANTHROPIC = Impl("anthropic", "anthropic", run_anthropic)
+ANTHROPIC_IMPLS = (SSEPARSE_ANTHROPIC, ANTHROPIC)
+SSEPARSE_RESPONSES = Impl("sseparse", "sseparse", run_sseparse_responses)
+OPENAI_RESPONSES = Impl("openai", "openai", run_openai_responses)
+RESPONSES_IMPLS = (SSEPARSE_RESPONSES, OPENAI_RESPONSES)
+ANTHROPIC_BUILDERS = (anthropic_text_workload, anthropic_tool_workload)
+RESPONSES_BUILDERS = (responses_text_workload, responses_tool_workload)
 
 
 def version_of(distribution: str) -> str:
@@ -451,12 +1083,14 @@ def version_of(distribution: str) -> str:
         return "?"
 
 
-def available(names: Sequence[str] | None) -> tuple[list[Impl], list[str]]:
+def available(
+    names: Sequence[str] | None, candidates: Sequence[Impl] = IMPLS
+) -> tuple[list[Impl], list[str]]:
     from importlib.util import find_spec
 
     impls: list[Impl] = []
     notes: list[str] = []
-    for impl in IMPLS:
+    for impl in candidates:
         if names and impl.name not in names:
             continue
         module = "sseparse.llm" if impl.name == "sseparse" else impl.name
@@ -464,6 +1098,12 @@ def available(names: Sequence[str] | None) -> tuple[list[Impl], list[str]]:
             found = find_spec(module) is not None
         except ImportError:
             found = False
+        if found and impl is SSEPARSE_ANTHROPIC:  # a checkout before issue 11
+            found = _anthropic_accumulator() is not None
+            module += f".{ANTHROPIC_ACCUMULATOR}"
+        if found and impl is SSEPARSE_RESPONSES:  # a checkout before issue 12
+            found = _responses_accumulator() is not None
+            module += f".{RESPONSES_ACCUMULATOR}"
         if found:
             impls.append(impl)
         else:
@@ -483,6 +1123,12 @@ def check(ok: bool, message: str) -> None:
 
 def verify(impl: Impl, work: Workload, mode: str, out: Outcome) -> None:
     where = f"{impl.name} on ({work.key}, {mode})"
+    if work.protocol == "anthropic":
+        verify_anthropic(where, work, out)
+        return
+    if work.protocol == "responses":
+        verify_responses(impl, where, work, out)
+        return
     check(out.text == work.expected_text, f"{where}: final text differs")
     check(out.preview == work.expected_preview, f"{where}: last preview differs")
     if work.kind == "tool":
@@ -490,6 +1136,28 @@ def verify(impl: Impl, work: Workload, mode: str, out: Outcome) -> None:
         check(out.parsed == work.expected_value, f"{where}: parsed arguments differ")
     else:
         check(out.finish == "stop", f"{where}: finish_reason {out.finish!r}")
+
+
+def verify_anthropic(where: str, work: Workload, out: Outcome) -> None:
+    check(out.preview == work.expected_preview, f"{where}: last preview differs")
+    if work.kind == "tool":
+        check(out.finish == "tool_use", f"{where}: stop_reason {out.finish!r}")
+        check(out.parsed == work.expected_value, f"{where}: final input differs")
+    else:
+        check(out.finish == "end_turn", f"{where}: stop_reason {out.finish!r}")
+        check(out.text == work.expected_text, f"{where}: final text differs")
+
+
+def verify_responses(impl: Impl, where: str, work: Workload, out: Outcome) -> None:
+    check(out.finish == "completed", f"{where}: status {out.finish!r}")
+    check(out.text == work.expected_text, f"{where}: final text differs")
+    if work.kind == "tool":
+        check(out.parsed == work.expected_value, f"{where}: final arguments differ")
+        # openai offers no parsed partial: its preview is the arguments so far
+        expected = work.expected_text if impl.name == "openai" else work.expected_value
+        check(out.preview == expected, f"{where}: last preview differs")
+    else:
+        check(out.preview == work.expected_preview, f"{where}: last delta differs")
 
 
 def run_once(
@@ -633,7 +1301,11 @@ def estimate(points: Sequence[tuple[int, float]], n: int) -> tuple[float, str]:
 
 
 def linear_check(
-    work_small: Workload, work_large: Workload, rounds: int, use_gc: bool
+    work_small: Workload,
+    work_large: Workload,
+    rounds: int,
+    use_gc: bool,
+    impl: Impl = SSEPARSE,
 ) -> dict[str, Any]:
     """sseparse on N vs 16*N chunks (accumulation alone), interleaved."""
     small_w: list[float] = []
@@ -641,14 +1313,14 @@ def linear_check(
     small_c: list[float] = []
     large_c: list[float] = []
     for i in range(rounds):
-        w, c, out = run_once(SSEPARSE, work_small, "events", use_gc)
+        w, c, out = run_once(impl, work_small, "events", use_gc)
         if i == 0:
-            verify(SSEPARSE, work_small, "events", out)
+            verify(impl, work_small, "events", out)
         small_w.append(w)
         small_c.append(c)
-        w, c, out = run_once(SSEPARSE, work_large, "events", use_gc)
+        w, c, out = run_once(impl, work_large, "events", use_gc)
         if i == 0:
-            verify(SSEPARSE, work_large, "events", out)
+            verify(impl, work_large, "events", out)
         large_w.append(w)
         large_c.append(c)
     return {
@@ -697,10 +1369,10 @@ def fmt_ratio(value: float | None) -> str:
     return f"{value:.2f}x" if value < 100 else f"{value:,.0f}x"
 
 
-def results_table(results: Sequence[Result]) -> str:
+def results_table(results: Sequence[Result], peer: str = "openai") -> str:
     lines = [
         "| workload | input | implementation | chunks | best | CPU | chunks/s "
-        "| openai / sseparse (wall) | (CPU) |",
+        f"| {peer} / sseparse (wall) | (CPU) |",
         "|---|---|---|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
@@ -739,9 +1411,11 @@ def linear_table(rows: Sequence[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
-def growth_table(results: Sequence[Result], labels: Sequence[str]) -> str:
+def growth_table(
+    results: Sequence[Result], labels: Sequence[str], prefix: str = "b"
+) -> str:
     """Time ratio between consecutive sizes of (b), per implementation and mode."""
-    keys = [f"b {label}" for label in labels]
+    keys = [f"{prefix} {label}" for label in labels]
     steps = [f"{labels[i]} / {labels[i - 1]}" for i in range(1, len(labels))]
     lines = [
         "| implementation | input | " + " | ".join(steps) + " |",
@@ -795,6 +1469,8 @@ def goals(results: Sequence[Result], linear: Sequence[dict[str, Any]]) -> list[s
         if sse and oai and oai.speedup is not None:
             verdict = "met" if oai.speedup >= GOAL_B else "NOT met"
             est = " (openai estimated)" if oai.best_s is None else ""
+            if est:  # an estimate proves nothing: run it with --peer-limit
+                verdict = "not verified (openai not run)"
             out.append(
                 f"(b) {mode}: openai 1 MB / sseparse 1 MB = {oai.speedup:,.0f}x"
                 f"{est} (goal >= {GOAL_B:g}x): {verdict}"
@@ -1024,6 +1700,172 @@ def floor_goals(row: dict[str, Any] | None) -> list[str]:
 
 
 # --------------------------------------------------------------------------- #
+# (e) (f) (g) Anthropic Messages (issue 11)
+# --------------------------------------------------------------------------- #
+
+
+def measure_anthropic(
+    impls: Sequence[Impl],
+    workloads: Sequence[Workload],
+    modes: Sequence[str],
+    repeat: int,
+    use_gc: bool,
+    peer_limit: float,
+    peer_name: str = "anthropic",
+) -> list[Result]:
+    """(e) and (f), or (h) and (i) with *peer_name* "openai", side by side; a
+    peer run estimated above *peer_limit* is not run (estimated from the
+    smaller sizes of the same kind and input)."""
+    results: list[Result] = []
+    peer = any(i.name == peer_name for i in impls)
+    for mode in modes:
+        measured: dict[str, list[tuple[int, float]]] = {}  # kind -> peer points
+        for work in workloads:
+            skip: dict[str, tuple[float, str]] = {}
+            points = measured.get(work.kind, [])
+            if peer and points:
+                est, how = estimate(points, work.chunks)
+                if est > peer_limit:
+                    skip[peer_name] = (est, how)
+            progress(
+                f"({work.key}) {mode}: {work.nbytes:,} B, {work.chunks:,} events, "
+                f"best of {repeat}"
+                + (f"; {peer_name} estimated at {est:.0f} s" if skip else "")
+            )
+            for r in measure(impls, work, mode, repeat, use_gc, skip):
+                results.append(r)
+                if r.implementation == peer_name and r.best_s:
+                    measured.setdefault(work.kind, []).append((r.chunks, r.best_s))
+                progress(
+                    f"    {r.implementation:<9} {fmt_time(r.seconds):>12}"
+                    f"  (CPU {fmt_time(r.best_cpu_s)})"
+                    + ("  estimate" if r.best_s is None else "")
+                )
+    return results
+
+
+def linear_rows(
+    pairs: Sequence[tuple[Workload, Workload]], rounds: int, use_gc: bool, impl: Impl
+) -> list[dict[str, Any]]:
+    """``linear_check`` of *impl* on each (N, 16*N) pair, with progress."""
+    rows = []
+    for work_small, work_large in pairs:
+        progress(
+            f"({work_large.key}): {work_small.chunks:,} vs {work_large.chunks:,} events"
+        )
+        row = linear_check(work_small, work_large, rounds, use_gc, impl)
+        rows.append(row)
+        progress(
+            f"    {fmt_time(row['small_s'])} vs {fmt_time(row['large_s'])}: "
+            f"ratio {row['time_ratio']:.2f} (CPU {row['cpu_time_ratio']:.2f})"
+        )
+    return rows
+
+
+def protocol_workloads(
+    letters: str,
+    builders: tuple[Callable[[str, str, int], Workload], ...],
+    which: str,
+    text_labels: Sequence[str],
+    tool_labels: Sequence[str],
+) -> list[Workload]:
+    """The text and tool workloads named by *letters* (e.g. "ef") that *which*
+    asks for, built by *builders* (text, tool) at each size label."""
+    workloads: list[Workload] = []
+    for letter, build, labels in zip(
+        letters, builders, (text_labels, tool_labels), strict=True
+    ):
+        if letter in which:
+            workloads += [
+                build(f"{letter} {label}", label, ANTHROPIC_SIZES[label])
+                for label in labels
+            ]
+    return workloads
+
+
+def protocol_linear(
+    letters: str,
+    builders: tuple[Callable[[str, str, int], Workload], ...],
+    impl: Impl,
+    sizes: tuple[int, int],
+    rounds: int,
+    use_gc: bool,
+) -> list[dict[str, Any]]:
+    """*impl* on N vs 16*N of the text and the tool workload (*letters*: text,
+    tool, growth, e.g. "efg")."""
+    small, large = sizes
+    growth = letters[2]
+    pairs = [
+        (
+            build(f"{growth} {letter}/16", "N", small),
+            build(f"{growth} {letter}", "16 N", large),
+        )
+        for letter, build in zip(letters[:2], builders, strict=True)
+    ]
+    return linear_rows(pairs, rounds, use_gc, impl)
+
+
+def peer_goals(
+    results: Sequence[Result],
+    linear: Sequence[dict[str, Any]],
+    peer: str,
+    letters: str,
+    targets: tuple[float, float, float],
+    tool_input: str,
+) -> list[str]:
+    """A protocol's goals against *peer*, on CPU-time ratios (wall-clock for an
+    estimate): *letters* name its text, tool and linear workloads, *targets*
+    their goals; *tool_input* is what the tool workload streams."""
+    out: list[str] = []
+    text, tool, growth = letters[0], letters[1], letters[2]
+    goal_text, goal_tool, goal_growth = targets
+
+    def ratio(workload: str, mode: str) -> tuple[float | None, str]:
+        for r in results:
+            if (r.workload, r.mode, r.implementation) == (workload, mode, peer):
+                if r.cpu_speedup is not None:
+                    return r.cpu_speedup, "CPU"
+                return r.speedup, f"wall-clock, {peer} estimated"
+        return None, ""
+
+    rows = [
+        (f"{text} 1 MB", "1 MB of text", goal_text),
+        (f"{tool} 100 KB", f"100 KB of {tool_input}", goal_tool),
+    ]
+    for mode in MODES:
+        for key, what, goal in rows:
+            value, how = ratio(key, mode)
+            if value is None:
+                continue
+            verdict = "met" if value >= goal else "NOT met"
+            if how != "CPU":  # an estimate proves nothing: run it with --peer-limit
+                verdict = f"not verified ({peer} estimated, not run)"
+            out.append(
+                f"({key.split()[0]}) {mode}: {what}: {peer} / sseparse = "
+                f"{fmt_ratio(value)} ({how}; goal >= {goal:g}x): {verdict}"
+            )
+        value, how = ratio(f"{tool} 1 MB", mode)
+        if value is not None:
+            out.append(
+                f"({tool}) {mode}: 1 MB of {tool_input}: {fmt_ratio(value)} ({how})"
+            )
+    for row in linear:
+        ok = row["cpu_time_ratio"] <= goal_growth * row["chunks_ratio"] / 16
+        out.append(
+            f"({growth}) ({row['workload']}): {row['chunks_ratio']:.1f}x the events, "
+            f"{row['cpu_time_ratio']:.2f}x the CPU time (wall "
+            f"{row['time_ratio']:.2f}x; goal <= {goal_growth:g}x for 16x): "
+            + ("met" if ok else "NOT met")
+        )
+    return out
+
+
+# --------------------------------------------------------------------------- #
+# (h) (i) (j) OpenAI Responses (issue 12)
+# --------------------------------------------------------------------------- #
+
+
+# --------------------------------------------------------------------------- #
 # main
 # --------------------------------------------------------------------------- #
 
@@ -1035,6 +1877,12 @@ class Config:
     repeat: int
     linear_text: tuple[int, int]  # chunks: N, 16N
     linear_tool: tuple[int, int]  # argument characters: N, 16N
+    anthropic_text: tuple[str, ...] = ("62.5 KB", "1 MB")  # (e)
+    anthropic_tool: tuple[str, ...] = ("10 KB", "100 KB", "300 KB", "1 MB")  # (f)
+    anthropic_linear: tuple[int, int] = (62_500, 1_000_000)  # (g): characters
+    responses_text: tuple[str, ...] = ("62.5 KB", "1 MB")  # (h)
+    responses_tool: tuple[str, ...] = ("10 KB", "100 KB", "300 KB", "1 MB")  # (i)
+    responses_linear: tuple[int, int] = (62_500, 1_000_000)  # (j): characters
 
 
 FULL = Config(
@@ -1050,6 +1898,12 @@ QUICK = Config(
     repeat=1,
     linear_text=(125, 2_000),
     linear_tool=(6_250, 100_000),
+    anthropic_text=("10 KB", "100 KB"),
+    anthropic_tool=("10 KB", "100 KB"),
+    anthropic_linear=(6_250, 100_000),
+    responses_text=("10 KB", "100 KB"),
+    responses_tool=("10 KB", "100 KB"),
+    responses_linear=(6_250, 100_000),
 )
 
 
@@ -1062,6 +1916,68 @@ def warm_up(impls: Sequence[Impl]) -> None:
                 verify(impl, work, mode, impl.run(work, mode))
 
 
+def warm_up_anthropic(impls: Sequence[Impl], responses: bool = False) -> None:
+    """The same for the Anthropic implementations, or the Responses ones."""
+    small = (
+        [
+            responses_text_workload("warm-up h", "", 500),
+            responses_tool_workload("warm-up i", "", 1_000),
+        ]
+        if responses
+        else [
+            anthropic_text_workload("warm-up e", "", 500),
+            anthropic_tool_workload("warm-up f", "", 1_000),
+        ]
+    )
+    for impl in impls:
+        for work in small:
+            for mode in MODES:
+                verify(impl, work, mode, impl.run(work, mode))
+
+
+def print_protocol(
+    title: str,
+    peer: str,
+    letters: str,
+    workloads: Sequence[Workload],
+    results: Sequence[Result],
+    linear: Sequence[dict[str, Any]],
+    labels: tuple[Sequence[str], Sequence[str]],
+) -> None:
+    """The Markdown section of (e)-(g) or (h)-(j): *letters* name the text,
+    tool and growth workloads, *labels* the sizes run of the first two."""
+    if results or linear:
+        print(f"### {title}\n")
+    if results:
+        print(results_table(results, peer=peer) + "\n")
+        print(
+            "chunks: JSON events; chunks/s from the wall-clock time; ratios > 1: "
+            f"sseparse faster; ~: {peer} not run, estimated from smaller sizes.\n"
+        )
+        for w in workloads:
+            print(f"- ({w.key}) {w.title}; {w.nbytes:,} B in {READ_SIZE} B reads")
+        print()
+        measured = {r.workload.split()[0] for r in results}
+        for prefix, sizes in zip(letters, labels, strict=False):
+            if len(sizes) > 1 and prefix in measured:
+                print(f"Growth of ({prefix}): time ratio between consecutive sizes\n")
+                print(growth_table(results, sizes, prefix) + "\n")
+        for r in results:
+            if r.best_s is None:
+                print(
+                    f"- ({r.workload}) {r.mode} {r.implementation}: not run, "
+                    f"estimated {fmt_time(r.estimate_s)} ({r.estimate_how})"
+                )
+        print()
+    if linear:
+        name = title.split(" (")[0]
+        print(
+            f"({letters[2]}) Linear growth of sseparse on {name} streams "
+            "(decoded events)\n"
+        )
+        print(linear_table(linear) + "\n")
+
+
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0] if __doc__ else "")
     p.add_argument("--quick", action="store_true", help="small smoke run")
@@ -1070,10 +1986,14 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     p.add_argument(
         "--only",
         action="append",
-        choices=[i.name for i in IMPLS],
+        choices=[i.name for i in (*IMPLS, ANTHROPIC)],
         help="run only this implementation (repeatable)",
     )
-    p.add_argument("--workloads", default="abcd", help="subset of 'abcd' [abcd]")
+    p.add_argument(
+        "--workloads",
+        default="abcdefghij",
+        help="subset of 'abcdefghij' [abcdefghij]",
+    )
     p.add_argument(
         "--before",
         default=BEFORE,
@@ -1094,10 +2014,35 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         help="argument sizes for (b) [10 KB 100 KB 300 KB 1 MB]",
     )
     p.add_argument(
+        "--text-sizes",
+        nargs="+",
+        choices=list(ANTHROPIC_SIZES),
+        help="Anthropic text sizes for (e) [62.5 KB 1 MB]",
+    )
+    p.add_argument(
+        "--input-sizes",
+        nargs="+",
+        choices=list(ANTHROPIC_SIZES),
+        help="Anthropic tool input sizes for (f) [10 KB 100 KB 300 KB 1 MB]",
+    )
+    p.add_argument(
+        "--responses-text-sizes",
+        nargs="+",
+        choices=list(ANTHROPIC_SIZES),
+        help="Responses output text sizes for (h) [62.5 KB 1 MB]",
+    )
+    p.add_argument(
+        "--responses-argument-sizes",
+        nargs="+",
+        choices=list(ANTHROPIC_SIZES),
+        help="Responses function argument sizes for (i) [10 KB 100 KB 300 KB 1 MB]",
+    )
+    p.add_argument(
         "--peer-limit",
         type=float,
         default=PEER_LIMIT_S,
-        help="estimate instead of running openai above this many seconds [120]",
+        help="estimate instead of running openai or anthropic above this many "
+        "seconds [120]",
     )
     p.add_argument("--gc", action="store_true", help="keep the GC on while timing")
     return p.parse_args(argv)
@@ -1110,16 +2055,47 @@ def main(argv: Sequence[str] | None = None) -> int:
     if repeat < 1:
         raise SystemExit("--repeat must be at least 1")
     impls, notes = available(args.only)
+    anthropic_wanted = bool(set(args.workloads) & set("efg"))
+    anth_impls: list[Impl] = []
+    if anthropic_wanted:
+        anth_impls, anth_notes = available(args.only, ANTHROPIC_IMPLS)
+        notes += anth_notes
     for note in notes:
         progress(f"note: {note}")
-    if not impls:
+    responses_wanted = bool(set(args.workloads) & set("hij"))
+    resp_impls: list[Impl] = []
+    if responses_wanted:
+        resp_impls, resp_notes = available(args.only, RESPONSES_IMPLS)
+        notes += resp_notes
+    if not impls and not anth_impls and not resp_impls:
         raise SystemExit("no implementation available")
     labels = [s for s in TOOL_SIZES if s in (args.sizes or cfg.tool_sizes)]
+    text_labels = [
+        s for s in ANTHROPIC_SIZES if s in (args.text_sizes or cfg.anthropic_text)
+    ]
+    tool_labels = [
+        s for s in ANTHROPIC_SIZES if s in (args.input_sizes or cfg.anthropic_tool)
+    ]
+    resp_text_labels = [
+        s
+        for s in ANTHROPIC_SIZES
+        if s in (args.responses_text_sizes or cfg.responses_text)
+    ]
+    resp_tool_labels = [
+        s
+        for s in ANTHROPIC_SIZES
+        if s in (args.responses_argument_sizes or cfg.responses_tool)
+    ]
     info = machine_info()
     started = time.perf_counter()
 
     progress("building workloads ...")
-    warm_up(impls)
+    if set(args.workloads) & set("abc"):
+        warm_up(impls)
+    if anthropic_wanted:
+        warm_up_anthropic(anth_impls)
+    if responses_wanted:
+        warm_up_anthropic(resp_impls, responses=True)
     workloads: list[Workload] = []
     if "a" in args.workloads:
         workloads.append(text_workload("a", cfg.n_tokens))
@@ -1176,6 +2152,46 @@ def main(argv: Sequence[str] | None = None) -> int:
                 f"ratio {row['time_ratio']:.2f} (CPU {row['cpu_time_ratio']:.2f})"
             )
 
+    anth_work = protocol_workloads(
+        "ef", ANTHROPIC_BUILDERS, args.workloads, text_labels, tool_labels
+    )
+    anth_results = measure_anthropic(
+        anth_impls, anth_work, args.modes, repeat, args.gc, args.peer_limit
+    )
+    anth_linear: list[dict[str, Any]] = []
+    if "g" in args.workloads and any(i.name == "sseparse" for i in anth_impls):
+        anth_linear = protocol_linear(
+            "efg",
+            ANTHROPIC_BUILDERS,
+            SSEPARSE_ANTHROPIC,
+            cfg.anthropic_linear,
+            max(repeat, 3),
+            args.gc,
+        )
+
+    resp_work = protocol_workloads(
+        "hi", RESPONSES_BUILDERS, args.workloads, resp_text_labels, resp_tool_labels
+    )
+    resp_results = measure_anthropic(
+        resp_impls,
+        resp_work,
+        args.modes,
+        repeat,
+        args.gc,
+        args.peer_limit,
+        peer_name="openai",
+    )
+    resp_linear: list[dict[str, Any]] = []
+    if "j" in args.workloads and any(i.name == "sseparse" for i in resp_impls):
+        resp_linear = protocol_linear(
+            "hij",
+            RESPONSES_BUILDERS,
+            SSEPARSE_RESPONSES,
+            cfg.responses_linear,
+            max(repeat, 3),
+            args.gc,
+        )
+
     floor: dict[str, Any] | None = None
     if "d" in args.workloads:
         before = load_before(args.before)
@@ -1189,7 +2205,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     info["load_average_end"] = load_average()
     info["wall_seconds"] = round(time.perf_counter() - started, 1)
     versions = {
-        name: version_of(name) for name in ("sseparse", "openai", "pydantic", "jiter")
+        name: version_of(name)
+        for name in ("sseparse", "openai", "anthropic", "pydantic", "jiter")
     }
     print(
         f"## sseparse LLM accumulation benchmark — {info['date']}, {info['python']}, "
@@ -1233,8 +2250,36 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"CPU time per chunk, {floor['rounds']} interleaved rounds\n"
         )
         print(floor_table(floor) + "\n")
+    print_protocol(
+        "Anthropic Messages (issue 11)",
+        "anthropic",
+        "efg",
+        anth_work,
+        anth_results,
+        anth_linear,
+        (text_labels, tool_labels),
+    )
+    print_protocol(
+        "OpenAI Responses (issue 12)",
+        "openai",
+        "hij",
+        resp_work,
+        resp_results,
+        resp_linear,
+        (resp_text_labels, resp_tool_labels),
+    )
+    all_goals = (
+        goals(results, linear)
+        + peer_goals(
+            anth_results, anth_linear, "anthropic", "efg", ANTHROPIC_GOALS, "input"
+        )
+        + peer_goals(
+            resp_results, resp_linear, "openai", "hij", RESPONSES_GOALS, "arguments"
+        )
+        + floor_goals(floor)
+    )
     print("Goals:\n")
-    for line in goals(results, linear) + floor_goals(floor):
+    for line in all_goals:
         print(f"- {line}")
     if args.json:
         payload = {
@@ -1253,8 +2298,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             },
             "results": [{**asdict(r), "chunks_per_s": r.chunks_per_s} for r in results],
             "linear": linear,
+            "anthropic_results": [
+                {**asdict(r), "chunks_per_s": r.chunks_per_s} for r in anth_results
+            ],
+            "anthropic_linear": anth_linear,
+            "responses_results": [
+                {**asdict(r), "chunks_per_s": r.chunks_per_s} for r in resp_results
+            ],
+            "responses_linear": resp_linear,
             "floor": floor,
-            "goals": goals(results, linear) + floor_goals(floor),
+            "goals": all_goals,
             "notes": notes,
         }
         Path(args.json).write_text(json.dumps(payload, indent=2) + "\n", "utf-8")
