@@ -25,7 +25,7 @@ from typing import Any
 import pytest
 from anthropic.types import Message
 from anthropic.types.beta import BetaMessage
-from hypothesis import given, settings
+from hypothesis import given
 
 from sseparse import SSEDecoder
 from sseparse.testing import (
@@ -35,6 +35,7 @@ from sseparse.testing import (
     anthropic_message_streams,
     same_json,
 )
+from tests.helpers import unseen_features
 
 # The block kinds anthropic.types.Message knows (no MCP blocks, no unknown ones).
 SDK_BLOCK_TYPES = (
@@ -327,13 +328,5 @@ _FEATURES: dict[str, Any] = {
 
 
 def test_every_feature_is_drawn() -> None:
-    """Within a few hundred draws (derandomized: the same draws every run)."""
-    seen: set[str] = set()
-
-    @settings(max_examples=400, derandomize=True, database=None)
-    @given(anthropic_message_streams())
-    def draw(stream: AnthropicStream) -> None:
-        seen.update(name for name, test in _FEATURES.items() if test(stream))
-
-    draw()
-    assert sorted(set(_FEATURES) - seen) == []
+    """Within a few hundred draws, or a search of a few thousand for a rare one."""
+    assert unseen_features(anthropic_message_streams(), _FEATURES) == []
