@@ -68,7 +68,7 @@ from __future__ import annotations
 import enum
 import json
 from collections.abc import Callable, Mapping
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from sseparse.errors import (
     IncompleteStream,
@@ -85,9 +85,8 @@ from sseparse.limits import DEFAULT_LIMITS, Limits
 from sseparse.llm import _loads
 from sseparse.llm._eventclass import tuple_maker
 from sseparse.llm._finish import normalise
-from sseparse.llm._formats import ParsingOptions, ResponseFormatArg, ToolsArg
+from sseparse.llm._machine import AccumulatorBase, AccumulatorState
 from sseparse.llm._merge import Merge, Table
-from sseparse.llm._openai_chat import AccumulatorState
 from sseparse.llm._text import TextSlot
 from sseparse.llm.events import (
     AnthropicStreamEvent,
@@ -113,6 +112,9 @@ from sseparse.llm.events import (
     UsageUpdated,
 )
 from sseparse.sse import Comment, ServerSentEvent
+
+if TYPE_CHECKING:
+    from sseparse.llm._formats import ResponseFormatArg, ToolsArg
 
 __all__ = [
     "ANTHROPIC_MESSAGES",
@@ -316,16 +318,6 @@ for _scope, _key, _rule in (
         raise ImportError(f"{_scope}.{_key} must be {_rule.name} for its handler")
 
 
-Path = tuple[str | int, ...]  # where a field is in its payload, for messages
-
-
-def _path(*steps: str | int) -> str:
-    out = ""
-    for step in steps:
-        out += f"[{step}]" if isinstance(step, int) else (f".{step}" if out else step)
-    return out
-
-
 def _copy(value: Any) -> Any:
     """A copy of plain JSON containers (usage is small: the cost is bounded)."""
     if type(value) is dict:
@@ -380,7 +372,7 @@ DeltaHandler = Callable[
 ]
 
 
-class AnthropicMessagesAccumulator(ParsingOptions):
+class AnthropicMessagesAccumulator(AccumulatorBase):
     """Accumulate an Anthropic Messages stream into a ``message``.
 
     Args:
@@ -475,11 +467,6 @@ class AnthropicMessagesAccumulator(ParsingOptions):
         self._items = 0
 
     # -- public -------------------------------------------------------------------
-
-    @property
-    def state(self) -> AccumulatorState:
-        """Where the accumulator is in its stream."""
-        return self._state
 
     @property
     def incomplete(self) -> tuple[int, ...]:
@@ -1301,36 +1288,6 @@ class AnthropicMessagesAccumulator(ParsingOptions):
                 f"the provider sent an error (event {self._chunks}): {what}",
                 body=payload,
                 snapshot=self.snapshot(),
-            )
-        )
-
-    def _fail(self, exc: BaseException) -> NoReturn:
-        self._state = _ERROR
-        self._error = exc
-        raise exc
-
-    def _refusal(self, what: str) -> UsageError:
-        if self._state is _ERROR:
-            err = UsageError(
-                f"cannot {what}(): the accumulator failed with {self._error!r}"
-            )
-            err.__cause__ = self._error
-            return err
-        return UsageError(f"cannot {what}(): the accumulator is closed")
-
-    def _invalid(self, field: Path, expected: str, value: Any) -> NoReturn:
-        try:
-            data = json.dumps(value)
-        except (TypeError, ValueError):
-            data = repr(value)
-        where = _path(*field) if field else "the event"
-        self._fail(
-            InvalidChunk(
-                f"event {self._chunks}: expected {expected} at {where}, "
-                f"got {excerpt(data)}",
-                chunk_index=self._chunks,
-                field=_path(*field) if field else None,
-                data=data,
             )
         )
 

@@ -90,9 +90,8 @@ memory is bounded by ``Limits.max_text_chars`` and ``Limits.max_stream_items``.
 from __future__ import annotations
 
 import contextlib
-import enum
 import json
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any
 
 from sseparse.errors import (
     IncompleteStream,
@@ -107,7 +106,7 @@ from sseparse.limits import DEFAULT_LIMITS, Limits
 from sseparse.llm import _loads
 from sseparse.llm._eventclass import tuple_maker
 from sseparse.llm._finish import normalise
-from sseparse.llm._formats import ParsingOptions, ResponseFormatArg, ToolsArg
+from sseparse.llm._machine import AccumulatorBase, AccumulatorState, Path
 from sseparse.llm._merge import OPENAI_CHAT, Merge, set_once
 from sseparse.llm._text import TextSlot
 from sseparse.llm.events import (
@@ -133,16 +132,10 @@ from sseparse.llm.events import (
 )
 from sseparse.sse import Comment, ServerSentEvent
 
+if TYPE_CHECKING:
+    from sseparse.llm._formats import ResponseFormatArg, ToolsArg
+
 __all__ = ["AccumulatorState", "OpenAIChatAccumulator"]
-
-
-class AccumulatorState(enum.Enum):
-    """Where an accumulator is in its stream."""
-
-    STREAMING = "streaming"
-    DONE = "done"  # the end marker came; later events pass through as unknown
-    CLOSED = "closed"
-    ERROR = "error"
 
 
 _STREAMING = AccumulatorState.STREAMING
@@ -208,16 +201,6 @@ def _new_content_delta(
 ) -> ContentDelta:
     """A chat ``ContentDelta`` (no part numbering), built as feed() builds it."""
     return _make_content_delta((choice_index, None, None, delta, slot, end, json))
-
-
-Path = tuple[str | int, ...]  # where a field is in its chunk, for error messages
-
-
-def _path(*steps: str | int) -> str:
-    out = ""
-    for step in steps:
-        out += f"[{step}]" if isinstance(step, int) else (f".{step}" if out else step)
-    return out
 
 
 class _ToolCall:
@@ -301,7 +284,7 @@ class _Choice:
         self.finish_reason: Any = None
 
 
-class OpenAIChatAccumulator(ParsingOptions):
+class OpenAIChatAccumulator(AccumulatorBase):
     """Accumulate an OpenAI Chat Completions stream into a ``chat.completion``.
 
     Args:
@@ -341,6 +324,8 @@ class OpenAIChatAccumulator(ParsingOptions):
         ...             print(item.delta, end="")
         >>> completion = acc.close()  # doctest: +SKIP
     """
+
+    _unit = "chunk"
 
     def __init__(
         self,
@@ -394,11 +379,6 @@ class OpenAIChatAccumulator(ParsingOptions):
         self._incomplete: list[tuple[int, int | None]] = []
 
     # -- public -------------------------------------------------------------------
-
-    @property
-    def state(self) -> AccumulatorState:
-        """Where the accumulator is in its stream."""
-        return self._state
 
     @property
     def incomplete(self) -> tuple[tuple[int, int | None], ...]:
@@ -643,37 +623,6 @@ class OpenAIChatAccumulator(ParsingOptions):
         return [UnknownEvent(event=event, data=data)]
 
     # -- errors -------------------------------------------------------------------
-
-    def _fail(self, exc: BaseException) -> NoReturn:
-        self._state = _ERROR
-        self._error = exc
-        raise exc
-
-    def _refusal(self, what: str) -> UsageError:
-        if self._state is _ERROR:
-            err = UsageError(
-                f"cannot {what}(): the accumulator failed with {self._error!r}"
-            )
-            err.__cause__ = self._error
-            return err
-        return UsageError(f"cannot {what}(): the accumulator is closed")
-
-    def _invalid(self, field: str | Path, expected: str, value: Any) -> NoReturn:
-        try:
-            data = json.dumps(value)
-        except (TypeError, ValueError):
-            data = repr(value)
-        if not isinstance(field, str):
-            field = _path(*field)
-        self._fail(
-            InvalidChunk(
-                f"chunk {self._chunks}: expected {expected} at {field}, "
-                f"got {excerpt(data)}",
-                chunk_index=self._chunks,
-                field=field,
-                data=data,
-            )
-        )
 
     def _why_incomplete(self) -> str:
         if not self._choices:
