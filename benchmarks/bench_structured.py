@@ -20,13 +20,11 @@ every content delta, then takes the final validated ``Invoice``.
 Implementations:
 
 * sseparse (typed partial), when ``sseparse.structured`` is importable:
-  ``OpenAIChatAccumulator.feed(event)`` for every event; each ``ContentDelta``'s
-  text is fed to a ``JSONStreamParser`` followed by
-  ``Target.of(Invoice).partial(parser)``, whose ``update()`` runs and whose
-  ``view`` (a ``Partial``: fields by name, each absent / streaming / final, typed
-  once final) is read after every delta; the final object is ``view.final``.
-  The accumulators do not hand out the typed view themselves yet (issue 13,
-  point 2): this composes layers 2 and 3 by hand, one parse of each delta.
+  ``OpenAIChatAccumulator(response_format=Invoice)`` (or the attrs twin
+  ``InvoiceA``) fed every event; each ``ContentDelta.partial`` (a ``Partial``:
+  fields by name, each absent / streaming / final, typed once final; built by
+  the accumulator from the same incremental parse of each delta) is read after
+  every delta; the final object is ``ContentDone.parsed``.
 * sseparse (partial JSON value): ``OpenAIChatAccumulator(response_format=...)``
   with the request's ``json_schema`` format; ``ContentDelta.parsed`` (the
   partial JSON value, untyped) read after every delta; the final object is

@@ -7,8 +7,12 @@ non-streaming response object, as plain dicts, in its exact wire shape.
 
 Each takes ``response_format=`` and ``tools=`` in any provider's form (or
 classes), checked at construction and kept as a :class:`ParseOptions`
-(``acc.options``); tool calls that name no tool given are listed as
-:class:`ToolProblem` values in ``acc.problems``.
+(``acc.options``).  Their events then carry the typed views: ``partial`` on
+content and argument deltas, ``parsed`` / ``parsed_arguments`` on the done
+events.  A tool call that names no tool given, arguments that do not fit their
+tool and content that does not fit the format are :class:`ToolProblem` values,
+on the event (``problem``) and in ``acc.problems``; with ``strict=True`` they
+raise at their event instead.
 """
 
 from __future__ import annotations

@@ -101,7 +101,7 @@ from __future__ import annotations
 import enum
 import json
 from collections.abc import Callable, Iterator, Mapping
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from sseparse.errors import (
     IncompleteStream,
@@ -117,9 +117,9 @@ from sseparse.limits import DEFAULT_LIMITS, Limits
 from sseparse.llm import _loads
 from sseparse.llm._eventclass import tuple_maker
 from sseparse.llm._finish import normalise
-from sseparse.llm._formats import ParsingOptions, ResponseFormatArg, ToolsArg
+from sseparse.llm._machine import AccumulatorBase, AccumulatorState, Path
+from sseparse.llm._machine import path as path_of
 from sseparse.llm._merge import Merge, Table
-from sseparse.llm._openai_chat import AccumulatorState
 from sseparse.llm._text import TextSlot
 from sseparse.llm.events import (
     AudioDelta,
@@ -156,6 +156,9 @@ from sseparse.llm.events import (
     ValueCorrected,
 )
 from sseparse.sse import Comment, ServerSentEvent
+
+if TYPE_CHECKING:
+    from sseparse.llm._formats import ResponseFormatArg, ToolsArg
 
 __all__ = [
     "ITEM_EVENTS",
@@ -398,16 +401,6 @@ for _scope, _key, _rule in (
         raise ImportError(f"{_scope}.{_key} must be {_rule.name} for its handler")
 
 
-Path = tuple[str | int, ...]  # where a field is, for messages
-
-
-def _path(*steps: str | int) -> str:
-    out = ""
-    for step in steps:
-        out += f"[{step}]" if isinstance(step, int) else (f".{step}" if out else step)
-    return out
-
-
 def _copy(value: Any) -> Any:
     """A copy of plain JSON containers (for the small objects kept)."""
     if type(value) is dict:
@@ -522,7 +515,7 @@ ItemHandler = Callable[
 ]
 
 
-class OpenAIResponsesAccumulator(ParsingOptions):
+class OpenAIResponsesAccumulator(AccumulatorBase):
     """Accumulate an OpenAI Responses stream into a ``response``.
 
     Args:
@@ -546,7 +539,9 @@ class OpenAIResponsesAccumulator(ParsingOptions):
             A class or a JSON Schema is compiled once (``Target.of``): content
             deltas carry its typed partial view (``partial``), ``content.done``
             the validated object of a class (``parsed``), and content that
-            does not fit is listed in :attr:`problems`.
+            does not fit is listed in :attr:`problems`.  Only a message
+            without a ``phase`` or in phase ``final_answer`` is parsed (a
+            ``commentary`` preamble is not the result, as in openai).
         text_format: openai's name for ``response_format``, an alias (give
             one or the other).
         strict: raise at the event instead of listing the problem:
@@ -708,11 +703,6 @@ class OpenAIResponsesAccumulator(ParsingOptions):
         acc._phase = _IN
         acc._rows = _PHASE_ROWS[_IN]
         return acc
-
-    @property
-    def state(self) -> AccumulatorState:
-        """Where the accumulator is in its stream."""
-        return self._state
 
     @property
     def status(self) -> str | None:
@@ -1324,7 +1314,13 @@ class OpenAIResponsesAccumulator(ParsingOptions):
         if part_type == "refusal":
             self._part_field(part, "refusal", parsed=False)
         elif part_type in ("output_text", "reasoning_text", "summary_text", "text"):
-            parsed = self._json and part_type == "output_text"
+            # As openai's parse_text: a message with an explicit phase other
+            # than "final_answer" (a "commentary" preamble) is no result.
+            parsed = (
+                self._json
+                and part_type == "output_text"
+                and item.out.get("phase", "final_answer") in (None, "final_answer")
+            )
             field = self._part_field(part, "text", parsed=parsed)
             if parsed:
                 self._arm_content(field.slot)
@@ -1914,7 +1910,7 @@ class OpenAIResponsesAccumulator(ParsingOptions):
             choice_index=0,
             index=index,
             content_index=content_index,
-            path=_path(*path),
+            path=path_of(*path),
             accumulated=accumulated,
             authoritative=authoritative,
         )
@@ -2306,36 +2302,6 @@ class OpenAIResponsesAccumulator(ParsingOptions):
                 f"the provider sent an error (event {self._chunks}): {what}",
                 body=payload,
                 snapshot=self.snapshot(),
-            )
-        )
-
-    def _fail(self, exc: BaseException) -> NoReturn:
-        self._state = _ERROR
-        self._error = exc
-        raise exc
-
-    def _refusal(self, what: str) -> UsageError:
-        if self._state is _ERROR:
-            err = UsageError(
-                f"cannot {what}(): the accumulator failed with {self._error!r}"
-            )
-            err.__cause__ = self._error
-            return err
-        return UsageError(f"cannot {what}(): the accumulator is closed")
-
-    def _invalid(self, field: Path, expected: str, value: Any) -> NoReturn:
-        try:
-            data = json.dumps(value)
-        except (TypeError, ValueError):
-            data = repr(value)
-        where = _path(*field) if field else "the event"
-        self._fail(
-            InvalidChunk(
-                f"event {self._chunks}: expected {expected} at {where}, "
-                f"got {excerpt(data)}",
-                chunk_index=self._chunks,
-                field=_path(*field) if field else None,
-                data=data,
             )
         )
 

@@ -39,7 +39,8 @@ type                            accepts (JSON) -> gives
 ==============================  ==================================================
 ``str`` [string]                a string
 ``int`` [integer]               an integer; never ``true``/``false`` or ``1.0``
-``float`` [number]              an integer or a number -> ``float``; not a boolean
+``float`` [number]              an integer or a number -> ``float`` (a schema
+                                keeps an integer an ``int``); not a boolean
 ``bool`` [boolean]              ``true`` / ``false``
 ``None`` [null]                 ``null``
 ``Literal[...]`` [const, enum]  one of the values, type-exact (``1`` is not ``true``)

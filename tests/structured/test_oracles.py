@@ -1041,15 +1041,6 @@ def _unknown_tool() -> list[dict[str, Any]]:
     return payloads
 
 
-def _ours_commentary() -> str:
-    body = named_sse(responses_events([_GOOD], phase="commentary"))
-    ours = ours_responses(body)
-    parsed = [
-        type(e.parsed).__name__ for e in ours.events if isinstance(e, ContentDone)
-    ]
-    return f"ContentDone.parsed: {parsed} (not asserted: see the report)"
-
-
 def _ours_unknown_tool() -> str:
     ours = ours_chat(_unknown_tool())
     assert isinstance(ours.final, dict)
@@ -1130,15 +1121,6 @@ ORACLE_DIFFERS: dict[str, Differs] = {
         _raises_pydantic,
         _ours_refusal,
     ),
-    "responses-commentary-phase": Differs(
-        "openai leaves a message whose phase is not final_answer unparsed "
-        "(output_parsed None): commentary is not the structured result",
-        lambda: openai_responses(
-            named_sse(responses_events([_GOOD], phase="commentary"))
-        ),
-        lambda r: getattr(r, "output_parsed", "raised") is None,
-        _ours_commentary,
-    ),
     "chat-unknown-tool": Differs(
         "openai gives parsed_arguments None, silently, for a call of a tool it "
         "was not given",
@@ -1165,6 +1147,31 @@ def _argument_reported(ours: Ours) -> str:
     assert problem.error.path == ("id",)
     assert problem in ours.problems
     return "close() returns the final; ToolCallArgumentsDone.problem names $.id"
+
+
+@pytest.mark.parametrize("phase", ["commentary", "final_answer", None])
+def test_only_a_final_answer_message_is_parsed_as_openai_does(
+    phase: str | None,
+) -> None:
+    """A Responses message whose ``phase`` is not ``final_answer`` (a
+    commentary preamble) is no structured result: openai's ``parse_text``
+    leaves it unparsed, and so do we (no partial, no problem either)."""
+    body = named_sse(responses_events([_GOOD], phase=phase))
+    theirs = openai_responses(body).output_parsed
+    ours = ours_responses(body)
+    (done,) = [e for e in ours.events if isinstance(e, ContentDone)]
+    deltas = [e for e in ours.events if isinstance(e, ContentDelta)]
+    assert deltas
+    if phase == "commentary":
+        assert theirs is None
+        assert done.parsed is None
+        assert all(e.partial is None for e in deltas)
+    else:
+        want = exact(POrder.model_validate_json(_GOOD))
+        assert exact(done.parsed) == exact(theirs) == want
+        assert all(e.partial is not None for e in deltas)
+    assert done.problem is None
+    assert ours.problems == ()
 
 
 @pytest.mark.parametrize("name", sorted(ORACLE_DIFFERS))
