@@ -11,7 +11,9 @@ Start here:
   :class:`ServerSentEvent` values (WHATWG HTML 9.2); :func:`encode` goes back.
 * ``sseparse.jsonstream``: ``JSONStreamParser`` turns JSON text deltas into the
   partial value after each delta and exactly ``json.loads`` at the end.
-* ``sseparse.llm``: ``OpenAIChatAccumulator``, ``AnthropicMessagesAccumulator``
+* ``sseparse.llm``: ``stream()`` / ``astream()``, one call from an HTTP body
+  (or SSE events, or payload dicts) of any protocol to events, live views and
+  the final object; ``OpenAIChatAccumulator``, ``AnthropicMessagesAccumulator``
   and ``OpenAIResponsesAccumulator`` turn a provider's events into typed
   stream events (``sseparse.llm.events``, one vocabulary for every protocol;
   ``AnyStreamEvent`` is their union, ``ChatStreamEvent``,
@@ -54,9 +56,11 @@ from sseparse.errors import (
     StreamError,
     TruncatedBody,
     UnexpectedEvent,
+    UnknownProtocol,
     UnknownTool,
     UsageError,
     ValidationError,
+    WrongProtocol,
 )
 from sseparse.limits import Limits
 from sseparse.sse import (
@@ -137,6 +141,8 @@ __all__ = [  # noqa: RUF022
     "IncompleteJSON",
     "InvalidChunk",
     "UnexpectedEvent",
+    "WrongProtocol",
+    "UnknownProtocol",
     "IncompleteStream",
     "StreamError",
     "LengthFinishReasonError",

@@ -32,9 +32,11 @@ __all__ = [
     "StreamError",
     "TruncatedBody",
     "UnexpectedEvent",
+    "UnknownProtocol",
     "UnknownTool",
     "UsageError",
     "ValidationError",
+    "WrongProtocol",
     "excerpt",
 ]
 
@@ -151,6 +153,38 @@ class IncompleteJSON(JSONStreamError):
 
 class UnexpectedEvent(ProtocolError):
     """An event arrived that the protocol does not allow in the current state."""
+
+
+class WrongProtocol(UnexpectedEvent):
+    """An accumulator's first payload belongs to another protocol's stream.
+
+    Raised at that payload, so that a stream fed to the wrong accumulator is
+    named at once ("this looks like an Anthropic Messages stream") instead of
+    failing at ``close()``.
+
+    Attributes:
+        expected: the accumulator's protocol (``"chat"``, ``"anthropic"``,
+            ``"responses"``).
+        detected: the protocol the payload belongs to.
+    """
+
+    def __init__(self, message: str, *, expected: str, detected: str) -> None:
+        self.expected = expected
+        self.detected = detected
+        super().__init__(message)
+
+
+class UnknownProtocol(ProtocolError):
+    """``stream(..., protocol="auto")`` could not tell which protocol it reads.
+
+    Attributes:
+        seen: what came before it gave up, each a short description
+            (``"payload type 'x_hello'"``, ``"non-JSON data 'hi'"``).
+    """
+
+    def __init__(self, message: str, *, seen: tuple[str, ...] = ()) -> None:
+        self.seen = seen
+        super().__init__(message)
 
 
 class InvalidChunk(ProtocolError):

@@ -1,6 +1,9 @@
 """LLM protocol accumulators: stream events in, typed events and final objects out.
 
-Layer 4 of sseparse.  Each accumulator consumes the :class:`~sseparse.ServerSentEvent`
+Layer 4 of sseparse.  :func:`stream` / :func:`astream` do it in one call, from
+an HTTP body of any of the three protocols (detected from its first payloads)
+to events, live views (``text``, ``tool_calls``, ``usage``...) and ``final``.
+Each accumulator consumes the :class:`~sseparse.ServerSentEvent`
 items of one provider's stream (or the chunk dicts, already parsed), emits the
 shared event vocabulary of :mod:`sseparse.llm.events`, and builds the provider's
 non-streaming response object, as plain dicts, in its exact wire shape.
@@ -19,9 +22,18 @@ from __future__ import annotations
 
 from sseparse.llm import events
 from sseparse.llm._anthropic import AnthropicMessagesAccumulator
+from sseparse.llm._detect import detect_protocol
 from sseparse.llm._formats import ParseOptions, ResponseFormat, ToolProblem, ToolSpec
 from sseparse.llm._openai_chat import AccumulatorState, OpenAIChatAccumulator
 from sseparse.llm._responses import OpenAIResponsesAccumulator
+from sseparse.llm._stream import (
+    MAX_UNDECIDED,
+    AsyncLLMStream,
+    LLMStream,
+    ToolCall,
+    astream,
+    stream,
+)
 from sseparse.llm.events import (
     AnthropicStreamEvent,
     AnyStreamEvent,
@@ -67,10 +79,12 @@ from sseparse.llm.events import (
 )
 
 __all__ = [
+    "MAX_UNDECIDED",
     "AccumulatorState",
     "AnthropicMessagesAccumulator",
     "AnthropicStreamEvent",
     "AnyStreamEvent",
+    "AsyncLLMStream",
     "AudioDelta",
     "AudioDone",
     "ChatStreamEvent",
@@ -81,6 +95,7 @@ __all__ = [
     "ContentDone",
     "FinishReason",
     "ImagePartial",
+    "LLMStream",
     "LogprobsContentDelta",
     "LogprobsContentDone",
     "LogprobsRefusalDelta",
@@ -108,6 +123,7 @@ __all__ = [
     "ServerToolStatus",
     "StreamDone",
     "StreamEvent",
+    "ToolCall",
     "ToolCallArgumentsDelta",
     "ToolCallArgumentsDone",
     "ToolCallStarted",
@@ -116,5 +132,8 @@ __all__ = [
     "UnknownEvent",
     "UsageUpdated",
     "ValueCorrected",
+    "astream",
+    "detect_protocol",
     "events",
+    "stream",
 ]

@@ -426,6 +426,8 @@ class AnthropicMessagesAccumulator(AccumulatorBase):
         >>> message = acc.close()  # doctest: +SKIP
     """
 
+    _protocol = "anthropic"
+
     def __init__(
         self,
         *,
@@ -723,6 +725,8 @@ class AnthropicMessagesAccumulator(AccumulatorBase):
     def _dispatch(self, payload: Any) -> Events:
         if type(payload) is not dict:
             self._invalid((), "a JSON object", payload)
+        if self._phase is _AWAITING:
+            self._check_first(payload)
         kind = payload.get("type")
         if kind == "error" or (kind is None and payload.get("error") is not None):
             self._provider_error(payload)

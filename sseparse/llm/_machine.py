@@ -16,8 +16,9 @@ import enum
 import json
 from typing import Any, ClassVar, NoReturn
 
-from sseparse.errors import InvalidChunk, UsageError, excerpt
-from sseparse.llm._formats import ParsingOptions
+from sseparse.errors import InvalidChunk, UsageError, WrongProtocol, excerpt
+from sseparse.llm._detect import check_first_payload
+from sseparse.llm._formats import ParsingOptions, Protocol
 
 __all__ = ["AccumulatorBase", "AccumulatorState", "Path", "path"]
 
@@ -49,6 +50,7 @@ class AccumulatorBase(ParsingOptions):
 
     # What one payload is called in messages ("chunk N", "event N").
     _unit: ClassVar[str] = "event"
+    _protocol: ClassVar[Protocol]
     _state: AccumulatorState
     _error: BaseException | None
     _chunks: int
@@ -57,6 +59,14 @@ class AccumulatorBase(ParsingOptions):
     def state(self) -> AccumulatorState:
         """Where the accumulator is in its stream."""
         return self._state
+
+    def _check_first(self, payload: Any) -> None:
+        """Fail with :class:`WrongProtocol` when *payload*, before the stream's
+        own start, is surely another protocol's (see :mod:`._detect`)."""
+        try:
+            check_first_payload(self._protocol, payload)
+        except WrongProtocol as exc:
+            self._fail(exc)
 
     def _fail(self, exc: BaseException) -> NoReturn:
         self._state = _ERROR

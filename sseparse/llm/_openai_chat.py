@@ -326,6 +326,7 @@ class OpenAIChatAccumulator(AccumulatorBase):
     """
 
     _unit = "chunk"
+    _protocol = "chat"
 
     def __init__(
         self,
@@ -514,6 +515,8 @@ class OpenAIChatAccumulator(AccumulatorBase):
             body: Any = self._loads(data)
         except ValueError:
             body = data
+        if not self._chunks:
+            self._check_first(body)  # an Anthropic stream names its events
         if name == "error":
             return self._fail(
                 StreamError(
@@ -695,6 +698,8 @@ class OpenAIChatAccumulator(AccumulatorBase):
         return events
 
     def _merge_chunk(self, payload: dict[str, Any]) -> list[ChatStreamEvent]:
+        if not self._chunks:
+            self._check_first(payload)
         events: list[ChatStreamEvent] = [_new_chunk_received(payload)]
         out = self._out
         plan = self._plan

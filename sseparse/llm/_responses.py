@@ -563,6 +563,8 @@ class OpenAIResponsesAccumulator(AccumulatorBase):
         >>> response = acc.close()  # doctest: +SKIP
     """
 
+    _protocol = "responses"
+
     def __init__(
         self,
         *,
@@ -918,6 +920,8 @@ class OpenAIResponsesAccumulator(AccumulatorBase):
     def _dispatch(self, payload: Any) -> Events:
         if type(payload) is not dict:
             self._invalid((), "a JSON object", payload)
+        if self._phase is _AWAITING:
+            self._check_first(payload)
         kind = payload.get("type")
         seq = payload.get("sequence_number")
         gap: SequenceGap | None = None
