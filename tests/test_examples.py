@@ -24,6 +24,7 @@ import pytest
 
 from tests.conftest import under_ci
 from tests.transport.servers import REPO_ROOT, running_sse_server
+from tests.transport.servers.sse_app import RECORDED
 from tests.transport.servers.streams import llm_json_lines
 
 if TYPE_CHECKING:
@@ -41,6 +42,29 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "trio_anyio.py": ("anyio", "trio"),
     "socket_blocking.py": (),
     "asyncio_streams.py": (),
+}
+
+# The recipes of the README's "Already using the openai or anthropic SDK?": each
+# runs against the server's recorded LLM streams (tests/data/, served by
+# sse_app.RECORDED) and prints the text, then each final object as a JSON line.
+# Script -> (its library, the URL paths it is given, the recordings it reads).
+RECIPES: dict[str, tuple[tuple[str, ...], list[list[str]]]] = {
+    "openai_sdk_chat.py": (("openai",), [[""]]),
+    "openai_sdk_responses.py": (("openai",), [[""]]),
+    "anthropic_sdk_messages.py": (("anthropic",), [[""]]),
+    "httpx_llm.py": (
+        ("httpx",),
+        [["/v1/chat/completions"], ["/v1/messages"], ["/v1/responses"]],
+    ),
+    "aiohttp_llm.py": (
+        ("aiohttp",),
+        [["/v1/messages", "/v1/responses", "/v1/chat/completions"]],
+    ),
+}
+_SDK_PATH = {
+    "openai_sdk_chat.py": "/v1/chat/completions",
+    "openai_sdk_responses.py": "/v1/responses",
+    "anthropic_sdk_messages.py": "/v1/messages",
 }
 
 RUN_TIMEOUT = 120.0
@@ -91,10 +115,54 @@ def test_example_prints_the_stream(llm_url: str, script: str) -> None:
     assert [json.loads(line) for line in result.stdout.splitlines()] == llm_json_lines()
 
 
+def _golden(path: str) -> dict[str, object]:
+    folder, name = RECORDED[path]
+    golden = REPO_ROOT / "tests" / "data" / folder / f"{name}.final.json"
+    final: dict[str, object] = json.loads(golden.read_text(encoding="utf-8"))
+    return final
+
+
+@pytest.fixture(scope="module")
+def base_url() -> Iterator[str]:
+    with running_sse_server() as base:
+        yield base
+
+
+@pytest.mark.parametrize(
+    ("script", "paths"),
+    [(script, paths) for script, (_, runs) in RECIPES.items() for paths in runs],
+)
+def test_recipe_prints_the_text_and_the_final_object(
+    base_url: str, script: str, paths: list[str]
+) -> None:
+    """The recipe exits 0; its JSON lines are the recordings' hand-written
+    golden finals, in order (so the SDK's raw bytes reached stream() whole)."""
+    require(script, RECIPES[script][0])
+    env = {**os.environ, "NO_PROXY": "127.0.0.1,localhost", "no_proxy": "*"}
+    args = [base_url + path for path in paths]
+    result = subprocess.run(
+        [sys.executable, str(EXAMPLES_DIR / script), *args],
+        capture_output=True,
+        text=True,
+        timeout=RUN_TIMEOUT,
+        env=env,
+        cwd=REPO_ROOT,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    finals = [
+        json.loads(line)
+        for line in result.stdout.splitlines()
+        if line.startswith("{") and line.endswith("}")
+    ]
+    served = [_SDK_PATH.get(script, path) for path in paths]
+    assert finals == [_golden(path) for path in served]
+
+
 def test_every_example_is_tested_and_listed() -> None:
     """Each script in examples/ is in this test's table and in examples/README.md."""
     scripts = sorted(path.name for path in EXAMPLES_DIR.glob("*.py"))
-    assert scripts == sorted(EXAMPLES)
+    assert scripts == sorted([*EXAMPLES, *RECIPES])
     readme = (EXAMPLES_DIR / "README.md").read_text(encoding="utf-8")
     assert [name for name in scripts if f"`{name}`" not in readme] == []
 

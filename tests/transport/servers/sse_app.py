@@ -21,6 +21,11 @@ Routes:
     /plain          200 ``text/plain``.
     /no-content     204.
     /requests-seen  JSON: method, path and headers of every request of ``?key=``.
+    /v1/chat/completions, /v1/messages, /v1/responses
+                    POST: a recorded stream of that protocol from ``tests/data/``
+                    (``RECORDED``; ``?case=NAME`` picks another), as its bytes,
+                    in 64-byte body messages: what the provider SDKs and the
+                    recipes of ``examples/`` read.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ from __future__ import annotations
 import asyncio
 import collections
 import zlib
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sse_starlette import EventSourceResponse
@@ -35,7 +41,12 @@ from sse_starlette import ServerSentEvent as WireEvent
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.responses import (
+    JSONResponse,
+    PlainTextResponse,
+    Response,
+    StreamingResponse,
+)
 from starlette.routing import Route
 
 from tests.transport.servers.streams import (
@@ -207,6 +218,33 @@ async def no_content(request: Request) -> Response:
     return Response(status_code=204)
 
 
+DATA = Path(__file__).resolve().parents[2] / "data"
+
+RECORDED: dict[str, tuple[str, str]] = {
+    "/v1/chat/completions": ("openai_chat", "openai_parallel_tools_logprobs"),
+    "/v1/messages": ("anthropic_messages", "tool_use_parallel"),
+    "/v1/responses": ("openai_responses", "mcp"),
+}
+"""Route -> (folder under tests/data, the recording served by default)."""
+
+
+async def recorded(request: Request) -> Response:
+    """A recorded LLM stream, byte for byte, in small body messages."""
+    folder, name = RECORDED[request.url.path]
+    name = request.query_params.get("case", name)
+    if not name.replace("_", "").isalnum():
+        return PlainTextResponse("bad case", status_code=400)
+    await request.body()  # read the request as a server would
+    body = (DATA / folder / f"{name}.sse").read_bytes()
+
+    async def pieces() -> AsyncIterator[bytes]:
+        for start in range(0, len(body), 64):
+            yield body[start : start + 64]
+            await asyncio.sleep(0)
+
+    return StreamingResponse(pieces(), media_type="text/event-stream")
+
+
 async def requests_seen(request: Request) -> Response:
     """Every request recorded under ``?key=``, oldest first."""
     return JSONResponse({"requests": _seen[request.query_params.get("key", "")]})
@@ -226,6 +264,7 @@ app = Starlette(
         Route("/plain", plain),
         Route("/no-content", no_content),
         Route("/requests-seen", requests_seen),
+        *(Route(path, recorded, methods=["POST"]) for path in RECORDED),
     ],
     middleware=[Middleware(RecordRequests)],
 )
