@@ -301,6 +301,30 @@ def test_finish_reason_and_reason_of_each_protocol() -> None:
         assert (s.finish_reason, s.reason) == (finish_reason, reason), name
 
 
+def test_finish_reason_is_the_first_choices() -> None:
+    """With n > 1, the views are the first choice's, whichever finishes last."""
+
+    def chunk(index: int, delta: dict[str, Any], finish: str | None) -> Any:
+        return {
+            "object": "chat.completion.chunk",
+            "id": "c",
+            "created": 1,
+            "model": "m",
+            "choices": [{"index": index, "delta": delta, "finish_reason": finish}],
+        }
+
+    s = stream(
+        [
+            chunk(0, {"role": "assistant", "content": "A"}, None),
+            chunk(1, {"role": "assistant", "content": "B"}, None),
+            chunk(0, {}, "stop"),
+            chunk(1, {}, "length"),
+        ]
+    )
+    list(s)
+    assert (s.finish_reason, s.reason, s.text) == ("stop", "stop", "A")
+
+
 def test_views_before_anything_came() -> None:
     s = stream([])
     assert (s.protocol, s.accumulator, s.snapshot) == (None, None, None)
