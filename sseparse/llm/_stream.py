@@ -131,6 +131,15 @@ class ToolCall:
 
 
 _CallEvent = ToolCallStarted | ToolCallArgumentsDelta | ToolCallArgumentsDone
+_WATCHED: Final = frozenset(
+    {
+        ToolCallStarted,
+        ToolCallArgumentsDelta,
+        ToolCallArgumentsDone,
+        ChoiceFinished,
+        ContentDone,
+    }
+)
 
 
 def _tool_call(event: _CallEvent) -> ToolCall:
@@ -404,22 +413,22 @@ class _Driver:
     def _observe(self, events: Sequence[AnyStreamEvent]) -> None:
         self._out += events
         for event in events:
-            cls = event.__class__
-            if (
-                cls is ToolCallArgumentsDelta
-                or cls is ToolCallArgumentsDone
-                or cls is ToolCallStarted
-            ):
-                call = cast("_CallEvent", event)
-                self.calls[(call.choice_index, call.index)] = call
-            elif cls is ChoiceFinished:
-                finished = cast("ChoiceFinished", event)
-                if not finished.choice_index:
-                    self.finished = finished
-            elif cls is ContentDone:
-                done = cast("ContentDone", event)
-                if not done.choice_index:
-                    self.content_done = done
+            if event.__class__ in _WATCHED:  # most are content deltas: one test
+                self._watch(event)
+
+    def _watch(self, event: AnyStreamEvent) -> None:
+        cls = event.__class__
+        if cls is ChoiceFinished:
+            finished = cast("ChoiceFinished", event)
+            if not finished.choice_index:
+                self.finished = finished
+        elif cls is ContentDone:
+            done = cast("ContentDone", event)
+            if not done.choice_index:
+                self.content_done = done
+        else:
+            call = cast("_CallEvent", event)
+            self.calls[(call.choice_index, call.index)] = call
 
     def _close(self) -> None:
         acc = self.acc
