@@ -711,6 +711,18 @@ def stream(
         UnknownProtocol: ``"auto"`` could not tell the protocol (iterating).
         ProtocolError: what the decoder or accumulator raises (iterating).
     """
+    if not isinstance(source, Iterable) or isinstance(source, (*_BYTES, str)):
+        hint = (
+            "; for an async one, use astream()"
+            if isinstance(source, AsyncIterable)
+            else " (a list of one body is [body])"
+            if isinstance(source, _BYTES)
+            else ""
+        )
+        raise UsageError(
+            "stream(): expected an iterable of byte chunks, ServerSentEvent items "
+            f"or payload dicts, got {type(source).__name__}{hint}"
+        )
     return LLMStream(source, _Driver(protocol, response_format, tools, strict, limits))
 
 
@@ -724,6 +736,12 @@ def astream(
     limits: Limits | None = None,
 ) -> AsyncLLMStream:
     """:func:`stream` for an async iterable (``async with`` / ``async for``)."""
+    given: object = source  # checked at run time: callers need not type-check
+    if not isinstance(given, AsyncIterable):
+        hint = "; for a sync one, use stream()" if isinstance(given, Iterable) else ""
+        raise UsageError(
+            f"astream(): expected an async iterable, got {type(source).__name__}{hint}"
+        )
     return AsyncLLMStream(
         source, _Driver(protocol, response_format, tools, strict, limits)
     )

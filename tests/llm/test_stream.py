@@ -699,6 +699,19 @@ def test_a_source_of_anything_else_is_a_usage_error(
         list(stream(source))
 
 
+def test_the_wrong_kind_of_iterable_is_named_at_the_call() -> None:
+    with pytest.raises(UsageError, match=r"got bytes \(a list of one body is"):
+        stream(b"data: {}\n\n")
+    with pytest.raises(UsageError, match="got str"):
+        stream("data: {}")
+    with pytest.raises(UsageError, match="for an async one, use astream"):
+        stream(AsyncClosable([]))  # type: ignore[arg-type]
+    with pytest.raises(UsageError, match="for a sync one, use stream"):
+        astream([b""])  # type: ignore[arg-type]
+    with pytest.raises(UsageError, match="got int"):
+        stream(3)  # type: ignore[arg-type]
+
+
 def test_limits_reach_the_decoder_and_the_accumulator() -> None:
     from sseparse import Limits
     from sseparse.errors import LimitExceeded
