@@ -1,37 +1,75 @@
-"""The ``sseparse`` command line: ``demo`` and ``events``.
+"""The ``sseparse`` command line (``python -m sseparse``).
 
-The CLI is an edge: it does the I/O (files, standard input, the clock for the
-demo's pacing) and feeds the sans-IO machines.
+Theory of operation.  The command line is the edge where the I/O lives: it
+reads files or standard input (:mod:`sseparse._cli_io`), holds the clock for
+pacing, and feeds the sans-IO machines; what it prints for people is made in
+:mod:`sseparse._cli_render`, and ``check`` lives in :mod:`sseparse._cli_check`.
+
+* ``demo``: the embedded recorded stream, live, then a short summary.
+* ``events [FILE|-]``: one JSON line per SSE event.
+* ``replay [FILE|-]``: an LLM stream of any of the three protocols
+  (:func:`sseparse.llm.stream`), its text, reasoning, refusals and tool calls
+  live, then the final object; ``--raw``: the SSE events, one line each.
+* ``record [-o FILE]``: standard input to a recording with arrival times,
+  which ``replay`` and ``events`` read as they read a raw capture.
+* ``check [FILE|-]``: lint a captured stream.
+
+Every reading command decodes with its own :class:`~sseparse.SSEDecoder`
+(``replay`` hands the events to ``stream()``), so that it can tell a stream
+that ended inside an event, or had no event at all, with a hint.
+
+Exit status: 0 success; 1 the data is bad, or the stream was cut or failed
+(one line on standard error says so); 2 a mistake in the command (unknown
+option, bad value, missing file, a directory); 130 interrupted (Ctrl-C).
+A closed pipe (``| head``) ends the command quietly with 0.  No mistake of
+the user prints a traceback.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import math
+import os
 import sys
 import time
 from importlib import resources
-from typing import TYPE_CHECKING, BinaryIO, TextIO
+from typing import TYPE_CHECKING, Any, BinaryIO, NoReturn, TextIO
 
-from sseparse.errors import SseparseError
-from sseparse.llm import (
-    ChoiceFinished,
-    ContentDelta,
-    OpenAIChatAccumulator,
-    StreamEvent,
-    ToolCallArgumentsDelta,
-    ToolCallArgumentsDone,
-    ToolCallStarted,
+from sseparse import __version__
+from sseparse._cli_check import check
+from sseparse._cli_io import (
+    PROGRESS_LINE,
+    CliError,
+    Input,
+    open_input,
+    open_output,
+    record,
 )
+from sseparse._cli_render import LiveView, Style, raw_line, summary, use_color
+from sseparse.errors import ProtocolError, SseparseError, UnknownProtocol
+from sseparse.llm import stream
 from sseparse.sse import Comment, ServerSentEvent, SSEDecoder
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Sequence
+    from collections.abc import Callable, Iterable, Iterator, Sequence
 
-__all__ = ["main"]
+    from sseparse.llm import LLMStream
+
+__all__ = ["demo_bytes", "main"]
 
 DEMO_RESOURCE = "_data/demo_openai_chat.sse"
-_READ_SIZE = 64 * 1024
+_DEMO_READ = 97
+_DEMO_DELAY = 0.03
+_HINT_CUT = (
+    "the last event was not ended by a blank line: an event ends with a blank line"
+)
+_HINT_EMPTY = "no events found: is this an event stream?"
+_FINAL_NAMES = {
+    "chat": "chat.completion",
+    "anthropic": "message",
+    "responses": "response",
+}
 
 
 def demo_bytes() -> bytes:
@@ -39,76 +77,91 @@ def demo_bytes() -> bytes:
     return resources.files("sseparse").joinpath(DEMO_RESOURCE).read_bytes()
 
 
-def _demo_chunks(data: bytes, size: int, delay: float) -> Iterator[bytes]:
+class _Decoded:
+    """The SSE events of a chunk source, counted, decoded by one decoder."""
+
+    def __init__(self, chunks: Iterable[bytes]) -> None:
+        self._chunks = chunks
+        self.decoder = SSEDecoder()
+        self.count = 0
+
+    def __iter__(self) -> Iterator[ServerSentEvent]:
+        decoder = self.decoder
+        for chunk in self._chunks:
+            for event in decoder.feed(chunk):
+                self.count += 1
+                yield event
+        yield from decoder.close()
+
+    def hints(self, said: str = "") -> list[str]:
+        """What to tell about the stream's shape, unless *said* told it."""
+        return _hints(self.decoder, self.count, said)
+
+
+def _hints(decoder: SSEDecoder[Any], count: int, said: str = "") -> list[str]:
+    """A hint for a stream that ended inside an event, and for one without
+    events (unless *said*, the error already shown, says so)."""
+    hints = [_HINT_CUT] if decoder.truncated else []
+    if not count and _HINT_EMPTY not in said:
+        hints.append(_HINT_EMPTY)
+    return hints
+
+
+def _say(line: str) -> None:
+    PROGRESS_LINE.wipe()
+    sys.stderr.write(f"sseparse: {line}\n")
+
+
+def _progress(out: TextIO, *, quiet_out: bool = False) -> TextIO | None:
+    """Standard error for a progress line, if it is a terminal and the
+    output (unless *quiet_out*: nothing printed before the end) is not."""
+    if not sys.stderr.isatty():
+        return None
+    return sys.stderr if quiet_out or not out.isatty() else None
+
+
+def _close(source: BinaryIO) -> None:
+    if source is not sys.stdin.buffer:
+        source.close()
+
+
+# -- demo ----------------------------------------------------------------------------
+
+
+def _demo_chunks(
+    data: bytes, size: int, delay: float, flush: Callable[[], None]
+) -> Iterator[bytes]:
     """Replay *data* as a network would: small reads, spaced in time."""
     for start in range(0, len(data), size):
         if delay and start:
+            flush()
             time.sleep(delay)
         yield data[start : start + size]
 
 
-def _read_chunks(stream: BinaryIO) -> Iterator[bytes]:
-    # read1 returns what is there without waiting for a full buffer, so events
-    # from `curl -N ... | sseparse events -` print as they arrive.
-    read = getattr(stream, "read1", stream.read)
-    while chunk := read(_READ_SIZE):
-        yield chunk
-
-
 def _run_demo(args: argparse.Namespace, out: TextIO) -> int:
-    decoder = SSEDecoder()
-    accumulator = OpenAIChatAccumulator()
-    count = 0
-    out.write("Replaying a recorded OpenAI chat stream in 97-byte reads:\n\n")
-    for chunk in _demo_chunks(demo_bytes(), 97, args.delay):
-        for event in decoder.feed(chunk):
-            count += 1
-            for item in accumulator.feed(event):
-                _show(item, out)
-        out.flush()
-    decoder.close()
-    final = accumulator.close()
-    out.write("\n\nThe final chat.completion:\n")
-    out.write(json.dumps(final, indent=2, ensure_ascii=False) + "\n")
+    delay = args.delay
+    if delay is None:  # pace for a person watching, not for a file or a pipe
+        delay = _DEMO_DELAY if out.isatty() else 0.0
+    style = Style(use_color(args.color, out))
     out.write(
-        f"\n{count} events; clean end: {not decoder.truncated}; "
-        f"accumulator: {accumulator.state.value}\n"
+        f"Replaying a recorded OpenAI chat stream in {_DEMO_READ}-byte reads:\n\n"
     )
+    events = _Decoded(_demo_chunks(demo_bytes(), _DEMO_READ, delay, out.flush))
+    view = LiveView(out, style)
+    with stream(events, protocol="chat") as s:
+        for event in s:
+            view.show(event)
+    view.end_line()
+    if args.json:
+        view.final(s.final, "[final chat.completion]")
+    out.write("\n" + "\n".join(summary(s, style)) + "\n")
+    clean = not events.decoder.truncated and not s.incomplete
+    out.write(f"{events.count} events; clean end: {clean}\n")
     return 0
 
 
-def _show(item: StreamEvent, out: TextIO) -> None:
-    """Print one accumulator event of the demo as a terminal would show it."""
-    if isinstance(item, ContentDelta):
-        out.write(item.delta)
-    elif isinstance(item, ToolCallStarted):
-        out.write(f"\n\n[tool call {item.name}] ")
-    elif isinstance(item, ToolCallArgumentsDelta):
-        out.write(item.arguments_delta)
-    elif isinstance(item, ToolCallArgumentsDone):
-        keys = ", ".join(item.parsed_arguments)
-        out.write(f"\n[arguments complete: {keys}]")
-    elif isinstance(item, ChoiceFinished):
-        out.write(f"\n[finish_reason: {item.finish_reason}]")
-
-
-def _run_events(args: argparse.Namespace, out: TextIO) -> int:
-    stdin = args.file == "-"
-    source: BinaryIO = sys.stdin.buffer if stdin else open(args.file, "rb")  # noqa: SIM115
-    try:
-        decoder = SSEDecoder(comments=args.comments)
-        for chunk in _read_chunks(source):
-            for item in decoder.feed(chunk):
-                out.write(json.dumps(_as_json(item), ensure_ascii=False) + "\n")
-            out.flush()
-        decoder.close()
-    finally:
-        if not stdin:
-            source.close()
-    if decoder.truncated:
-        sys.stderr.write("sseparse: the stream ended inside an event (discarded)\n")
-        return 1
-    return 0
+# -- events --------------------------------------------------------------------------
 
 
 def _as_json(item: ServerSentEvent | Comment) -> dict[str, object]:
@@ -117,33 +170,328 @@ def _as_json(item: ServerSentEvent | Comment) -> dict[str, object]:
     return {"event": item.event, "data": item.data, "id": item.id, "retry": item.retry}
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="sseparse", description="Decode Server-Sent Event streams."
+def _run_events(args: argparse.Namespace, out: TextIO) -> int:
+    source = open_input(args.file)
+    try:
+        reader = Input(source, before_wait=out.flush, progress=_progress(out))
+        chunks = reader.chunks()
+        decoder = SSEDecoder(comments=True)
+        count = 0
+        for chunk in chunks:
+            for item in decoder.feed(chunk):
+                if isinstance(item, ServerSentEvent):
+                    count += 1
+                elif not args.comments:
+                    continue
+                out.write(json.dumps(_as_json(item), ensure_ascii=False) + "\n")
+        decoder.close()
+    finally:
+        _close(source)
+    out.flush()
+    hints = _hints(decoder, count)
+    for hint in hints:
+        _say(hint)
+    return 1 if hints else 0
+
+
+# -- replay --------------------------------------------------------------------------
+
+
+def _run_replay(args: argparse.Namespace, out: TextIO) -> int:
+    style = Style(use_color(args.color, out))
+    source = open_input(args.file)
+    try:
+        reader = Input(
+            source,
+            speed=args.speed,
+            before_wait=out.flush,
+            progress=_progress(out, quiet_out=args.final_only),
+        )
+        chunks = reader.chunks()
+        if args.raw:
+            return _replay_raw(_Decoded(chunks), out, style)
+        return _replay(_Decoded(chunks), args, out, style)
+    finally:
+        _close(source)
+
+
+def _replay_raw(events: _Decoded, out: TextIO, style: Style) -> int:
+    for event in events:
+        out.write(raw_line(event, style))
+    out.flush()
+    hints = events.hints()
+    for hint in hints:
+        _say(hint)
+    return 1 if hints else 0
+
+
+def _replay(
+    events: _Decoded, args: argparse.Namespace, out: TextIO, style: Style
+) -> int:
+    view = LiveView(out, style)
+    live = not args.final_only
+    s: LLMStream = stream(events, protocol=args.protocol)
+    shown = 0
+    try:
+        with s:
+            for event in s:
+                shown += 1
+                if live:
+                    view.show(event)
+    except ProtocolError:
+        pass  # s.final raises it again, below
+    view.end_line()
+    try:
+        final = s.final
+    except ProtocolError as exc:
+        # A snapshot before any event (bad data at once) shows nothing.
+        snapshot = (s.snapshot or getattr(exc, "snapshot", None)) if shown else None
+        return _replay_failed(exc, snapshot, events, args, (view, out))
+    if args.final_only:
+        out.write(json.dumps(final, indent=2, ensure_ascii=False) + "\n")
+    elif not args.no_final:
+        view.final(final, f"[final {_FINAL_NAMES.get(s.protocol or '', 'object')}]")
+    out.flush()
+    for hint in events.hints():
+        _say(hint)
+    return 0
+
+
+def _replay_failed(
+    exc: ProtocolError,
+    snapshot: Any,
+    events: _Decoded,
+    args: argparse.Namespace,
+    to: tuple[LiveView, TextIO],
+) -> int:
+    view, out = to
+    shown = isinstance(snapshot, dict) and not args.no_final
+    if shown and args.final_only:
+        out.write(json.dumps(snapshot, indent=2, ensure_ascii=False) + "\n")
+    elif shown:
+        view.final(snapshot, "[the snapshot so far: the stream did not finish]")
+    out.flush()
+    said = str(exc)
+    if isinstance(exc, UnknownProtocol):
+        line = said
+    else:
+        line = f"the stream did not finish: {said}"
+        if shown:
+            line += " (printed: the snapshot so far)"
+    _say(line)
+    for hint in events.hints(said):
+        _say(hint)
+    return 1
+
+
+# -- record and check ----------------------------------------------------------------
+
+
+def _run_record(args: argparse.Namespace, out: TextIO) -> int:
+    target = open_output(args.output)
+    try:
+        size = record(open_input("-"), target, before_wait=target.flush)
+    finally:
+        if target is not sys.stdout:
+            target.close()
+    if args.output not in (None, "-") and sys.stderr.isatty():
+        _say(f"recorded {size} bytes to {args.output}")
+    return 0
+
+
+def _run_check(args: argparse.Namespace, out: TextIO) -> int:
+    source = open_input(args.file)
+    try:
+        name = "<stdin>" if args.file in (None, "-") else args.file
+        reader = Input(source, progress=_progress(out, quiet_out=True))
+        return check(reader.chunks(), name, args.protocol, out)
+    finally:
+        _close(source)
+
+
+# -- the parser ----------------------------------------------------------------------
+
+
+def _sentence(text: str) -> str:
+    return text[0].upper() + text[1:] + "."
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, with a one-line message for a mistake."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {message} (see '{self.prog} --help')\n")
+
+
+def _seconds(text: str) -> float:
+    """A finite number of 0 or more (argparse ``type=``)."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and value >= 0):
+        raise argparse.ArgumentTypeError(
+            f"expected a number of 0 or more, got '{text}'"
+        )
+    return value
+
+
+def _add_file(parser: argparse.ArgumentParser, what: str) -> None:
+    parser.add_argument(
+        "file",
+        nargs="?",
+        default="-",
+        metavar="FILE",
+        help=f"{what} (a raw capture or a recording); - or none for standard input",
     )
-    sub = parser.add_subparsers(dest="command", required=True)
-    demo = sub.add_parser("demo", help="replay the embedded recorded LLM stream")
+
+
+def _add_color(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--color",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="colour the output: auto (the default) on a terminal unless "
+        "NO_COLOR is set",
+    )
+
+
+def _add_protocol(parser: argparse.ArgumentParser, *more: str) -> None:
+    parser.add_argument(
+        "--protocol",
+        choices=("auto", "chat", "anthropic", "responses", *more),
+        default="auto",
+        help="the stream's protocol: auto (the default) tells it from the first "
+        "events; chat (OpenAI Chat Completions), anthropic (Messages), "
+        "responses (OpenAI Responses)"
+        + ("; sse: check the event stream alone, not an LLM protocol" if more else ""),
+    )
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="sseparse",
+        description="Decode Server-Sent Event streams and show LLM streams "
+        "(OpenAI Chat Completions, Anthropic Messages, OpenAI Responses).",
+    )
+    parser.add_argument(
+        "--version", action="version", version=f"sseparse {__version__}"
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    about = "replay the embedded recorded LLM stream, live, then a summary"
+    demo = sub.add_parser("demo", help=about, description=_sentence(about))
     demo.add_argument(
         "--delay",
-        type=float,
-        default=0.03,
-        help="seconds between reads (default 0.03; 0 for no pacing)",
+        type=_seconds,
+        default=None,
+        help="seconds between reads (default: 0.03 on a terminal, else 0)",
     )
-    events = sub.add_parser("events", help="print a stream's events as JSON lines")
-    events.add_argument("file", help="a file of raw event-stream bytes, or - for stdin")
+    demo.add_argument(
+        "--json", action="store_true", help="also print the final object as JSON"
+    )
+    _add_color(demo)
+
+    about = "print a stream's events as JSON lines"
+    events = sub.add_parser("events", help=about, description=_sentence(about))
+    _add_file(events, "the stream")
     events.add_argument("--comments", action="store_true", help="print comments too")
+
+    about = (
+        "show an LLM stream: text, reasoning, tool calls live, then the final object"
+    )
+    replay = sub.add_parser("replay", help=about, description=_sentence(about))
+    _add_file(replay, "the stream")
+    _add_protocol(replay)
+    what = replay.add_mutually_exclusive_group()
+    what.add_argument(
+        "--final-only", action="store_true", help="print only the final object"
+    )
+    what.add_argument("--no-final", action="store_true", help="omit the final object")
+    what.add_argument(
+        "--raw", action="store_true", help="print the SSE events instead, one a line"
+    )
+    replay.add_argument(
+        "--speed",
+        type=_seconds,
+        metavar="N",
+        default=0.0,
+        help="replay a recording at its recorded pace, N times faster "
+        "(default 0: no pacing)",
+    )
+    _add_color(replay)
+
+    about = "save standard input as a recording, with arrival times"
+    rec = sub.add_parser(
+        "record",
+        help=about,
+        description=_sentence(about) + " `sseparse replay --speed 1 FILE` "
+        "replays it at its pace. The format: JSON lines; the first is "
+        '{"sseparse-record": 1, "started": TIME}, each other {"t": SECONDS, '
+        '"text": CHUNK} or {"t": SECONDS, "b64": BASE64}.',
+    )
+    rec.add_argument(
+        "-o", "--output", metavar="FILE", help="the file to write (default: stdout)"
+    )
+
+    about = "lint a captured stream: framing, encoding, JSON, events, its end"
+    chk = sub.add_parser("check", help=about, description=_sentence(about))
+    _add_file(chk, "the stream")
+    _add_protocol(chk, "sse")
     return parser
+
+
+_COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO], int]] = {
+    "demo": _run_demo,
+    "events": _run_events,
+    "replay": _run_replay,
+    "record": _run_record,
+    "check": _run_check,
+}
+
+
+def _quiet_stdout() -> None:
+    # The reader left (`| head`): point stdout at /dev/null so that Python's
+    # final flush at exit does not complain about the pipe again.
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
+def _tolerant_output() -> None:
+    # A terminal or pipe whose encoding cannot show some text (LANG=C on an
+    # old system, PYTHONIOENCODING=ascii) gets escapes, not a traceback.
+    for output in (sys.stdout, sys.stderr):
+        reconfigure = getattr(output, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
-    args = _parser().parse_args(argv)
     try:
-        if args.command == "demo":
-            return _run_demo(args, sys.stdout)
-        return _run_events(args, sys.stdout)
-    except SseparseError as exc:
-        sys.stderr.write(f"sseparse: {exc}\n")
-        return 2
-    except BrokenPipeError:  # e.g. `sseparse events x | head`
+        _tolerant_output()
+        args = _parser().parse_args(argv)
+        status = _COMMANDS[args.command](args, sys.stdout)
+        sys.stdout.flush()
+    except KeyboardInterrupt:
+        PROGRESS_LINE.wipe()
+        return 130
+    except BrokenPipeError:
+        _quiet_stdout()
         return 0
+    except CliError as exc:
+        _say(str(exc))
+        return exc.status
+    except ProtocolError as exc:
+        _say(str(exc))
+        return 1
+    except SseparseError as exc:
+        _say(str(exc))
+        return 2
+    except OSError as exc:  # a read or write failed midway
+        _say(f"input or output failed: {exc.strerror or exc}")
+        return 2
+    return status

@@ -1,46 +1,231 @@
-"""The command line: the demo replays the embedded stream; events prints JSON lines."""
+"""The command line's edges, ``events`` and ``demo``, each run in a subprocess.
+
+``replay``, ``record`` and ``check`` have their own files in ``tests/cli/``.
+"""
 
 from __future__ import annotations
 
+import io
 import json
+import os
+import signal
+import subprocess
 from typing import TYPE_CHECKING
 
+import pytest
+
+import sseparse
+import sseparse.cli
 from sseparse.cli import demo_bytes, main
+from tests.cli._run import (
+    DATA,
+    ESC,
+    TIMEOUT,
+    command,
+    environ,
+    read_until,
+    run,
+    run_in_pty,
+    start,
+)
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-    import pytest
+COMMANDS = ("demo", "events", "replay", "record", "check")
+CUT_HINT = (
+    "sseparse: the last event was not ended by a blank line: "
+    "an event ends with a blank line"
+)
+EMPTY_HINT = "sseparse: no events found: is this an event stream?"
 
 
-def test_demo_prints_text_arguments_and_the_final_completion(
-    capsys: pytest.CaptureFixture[str],
-) -> None:
-    assert main(["demo", "--delay", "0"]) == 0
-    out = capsys.readouterr().out
-    assert "Server-Sent Events (SSE) let a server push text" in out
-    assert "[tool call save_notes]" in out
-    assert "[arguments complete: topic, examples, format]" in out
-    assert out.rstrip().endswith("clean end: True; accumulator: closed")
-    start = out.index("The final chat.completion:\n") + len(
-        "The final chat.completion:\n"
+# -- version, help, mistakes ---------------------------------------------------------
+
+
+def test_version_prints_the_package_version() -> None:
+    done = run("--version")
+    assert (done.returncode, done.stdout, done.stderr) == (
+        0,
+        f"sseparse {sseparse.__version__}\n",
+        "",
     )
-    end = out.index("\n}\n", start) + 2
-    final = json.loads(out[start:end])
-    assert final["object"] == "chat.completion"
-    call = final["choices"][0]["message"]["tool_calls"][0]
-    assert call["function"]["name"] == "save_notes"
-    assert json.loads(call["function"]["arguments"])["format"] == "markdown"
-    assert final["usage"]["total_tokens"] > 0
+    assert done.stdout == "sseparse 0.1.0\n"
 
 
-def test_events_prints_one_json_line_per_event(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+@pytest.mark.parametrize("name", COMMANDS)
+def test_every_command_has_a_description_in_its_help(name: str) -> None:
+    done = run(name, "--help")
+    assert done.returncode == 0
+    assert done.stdout.startswith(f"usage: sseparse {name}")
+    description = done.stdout.split("\n\n")[1]
+    assert description[0].isupper()
+    assert description.rstrip().endswith(".")
+
+
+def test_the_top_level_help_lists_every_command() -> None:
+    done = run("--help")
+    assert done.returncode == 0
+    for name in COMMANDS:
+        assert f"    {name} " in done.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        ((), "the following arguments are required: COMMAND"),
+        (("fly",), "invalid choice: 'fly'"),
+        (("replay", "--protocol", "nope"), "argument --protocol: invalid choice"),
+        (("replay", "--speed", "-1"), "expected a number of 0 or more, got '-1'"),
+        (("replay", "--speed", "fast"), "expected a number of 0 or more, got 'fast'"),
+        (("replay", "--speed", "nan"), "expected a number of 0 or more, got 'nan'"),
+        (("demo", "--delay", "inf"), "expected a number of 0 or more, got 'inf'"),
+        (("replay", "--color", "pink"), "argument --color: invalid choice"),
+        (("events", "--frobnicate"), "unrecognized arguments: --frobnicate"),
+        (("replay", "--raw", "--final-only"), "not allowed with argument"),
+    ],
+)
+def test_a_bad_option_is_one_line_and_status_2(
+    args: tuple[str, ...], says: str
 ) -> None:
+    done = run(*args)
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert len(done.stderr.splitlines()) == 1, done.stderr
+    assert says in done.stderr
+    assert done.stderr.startswith("sseparse")
+    assert "--help'" in done.stderr
+
+
+@pytest.mark.parametrize("name", ["events", "replay", "check"])
+def test_a_missing_file_is_one_line_and_status_2(name: str, tmp_path: Path) -> None:
+    missing = tmp_path / "nowhere.sse"
+    done = run(name, str(missing))
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == f"sseparse: cannot read '{missing}': no such file\n"
+
+
+@pytest.mark.parametrize("name", ["events", "replay", "check"])
+def test_a_directory_is_one_line_and_status_2(name: str, tmp_path: Path) -> None:
+    done = run(name, str(tmp_path))
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == f"sseparse: cannot read '{tmp_path}': it is a directory\n"
+
+
+def test_a_path_that_cannot_be_opened_is_one_line_and_status_2(tmp_path: Path) -> None:
+    # A file used as a directory: unreadable for every user, root included.
+    (tmp_path / "file").write_bytes(b"")
+    path = tmp_path / "file" / "stream.sse"
+    done = run("replay", str(path))
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == f"sseparse: cannot read '{path}': not a directory\n"
+
+
+def test_record_to_a_directory_is_one_line_and_status_2(tmp_path: Path) -> None:
+    done = run("record", "-o", str(tmp_path), input=b"data: x\n\n")
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == f"sseparse: cannot write '{tmp_path}': it is a directory\n"
+
+
+def test_closed_standard_input_is_one_line_and_status_2() -> None:
+    done = subprocess.run(
+        command("events"),
+        stdin=None,
+        capture_output=True,
+        timeout=TIMEOUT,
+        env=environ(),
+        check=False,
+        close_fds=True,
+        preexec_fn=lambda: os.close(0),
+    )
+    assert (done.returncode, done.stdout) == (2, b"")
+    assert done.stderr == b"sseparse: cannot read standard input: it is closed\n"
+
+
+def test_an_output_encoding_without_the_characters_gets_escapes() -> None:
+    path = DATA / "anthropic_messages" / "text_plain.sse"
+    done = run("replay", "--no-final", str(path), env=environ(PYTHONIOENCODING="ascii"))
+    assert (done.returncode, done.stderr) == (0, "")
+    assert done.stdout.startswith("Z\\xfcrich sits at the north end")
+
+
+# -- Ctrl-C and closed pipes ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "first", "shows"),
+    [
+        (("events", "-"), b"data: one\n\n", b'"data": "one"'),
+        (("replay", "--raw", "-"), b"data: one\n\n", b"message: one"),
+        (
+            ("replay", "-"),
+            (DATA / "anthropic_messages" / "text_plain.sse").read_bytes()[:1200],
+            b"Z\xc3\xbcrich",
+        ),
+    ],
+)
+def test_ctrl_c_exits_quietly_with_130(
+    args: tuple[str, ...], first: bytes, shows: bytes
+) -> None:
+    proc = start(*args)
+    assert proc.stdin is not None
+    assert proc.stdout is not None
+    try:
+        proc.stdin.write(first)
+        proc.stdin.flush()
+        # Seeing output proves the command is running and waits on the open pipe.
+        read_until(proc.stdout, shows)
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=TIMEOUT)
+    finally:
+        proc.kill()
+        proc.wait(timeout=TIMEOUT)
+    assert proc.returncode == 130
+    assert err == b""
+
+
+def _big_stream(tmp_path: Path) -> Path:
+    path = tmp_path / "big.sse"
+    chunk = {"object": "chat.completion.chunk", "id": "c", "created": 1, "model": "m"}
+    lines = []
+    for n in range(20_000):
+        delta = {"content": f"word {n} "}
+        choices = [{"index": 0, "delta": delta, "finish_reason": None}]
+        lines.append(f"data: {json.dumps({**chunk, 'choices': choices})}\n\n")
+    lines.append("data: [DONE]\n\n")
+    path.write_text("".join(lines), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    "args", [("events",), ("replay",), ("replay", "--raw"), ("replay", "--no-final")]
+)
+def test_a_closed_pipe_ends_quietly(args: tuple[str, ...], tmp_path: Path) -> None:
+    """`sseparse ... | head -1`: the reader leaves early; no traceback."""
+    proc = start(*args, str(_big_stream(tmp_path)))
+    assert proc.stdout is not None
+    assert proc.stderr is not None
+    read_until(proc.stdout, b"\n")
+    proc.stdout.close()
+    try:
+        err = proc.stderr.read()
+        proc.wait(timeout=TIMEOUT)
+    finally:
+        proc.kill()
+        proc.wait(timeout=TIMEOUT)
+    assert err == b""
+    assert proc.returncode == 0
+
+
+# -- events --------------------------------------------------------------------------
+
+
+def test_events_prints_one_json_line_per_event(tmp_path: Path) -> None:
     path = tmp_path / "stream.txt"
     path.write_bytes(demo_bytes())
-    assert main(["events", str(path)]) == 0
-    lines = capsys.readouterr().out.splitlines()
+    done = run("events", str(path))
+    assert (done.returncode, done.stderr) == (0, "")
+    lines = done.stdout.splitlines()
     assert len(lines) == 100
     assert json.loads(lines[-1]) == {
         "event": "message",
@@ -50,23 +235,110 @@ def test_events_prints_one_json_line_per_event(
     }
 
 
-def test_events_on_a_cut_stream_says_so(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_events_reads_standard_input_without_a_file() -> None:
+    data = b": hello\nevent: ping\nid: 7\ndata: a\ndata: b\n\n"
+    for args in (("events",), ("events", "-")):
+        done = run(*args, input=data)
+        assert (done.returncode, done.stderr) == (0, "")
+        assert [json.loads(line) for line in done.stdout.splitlines()] == [
+            {"event": "ping", "data": "a\nb", "id": "7", "retry": None}
+        ]
+    done = run("events", "--comments", input=data)
+    assert json.loads(done.stdout.splitlines()[0]) == {"comment": "hello"}
+
+
+def test_events_on_a_cut_stream_hints_at_the_blank_line(tmp_path: Path) -> None:
     path = tmp_path / "cut.txt"
     path.write_bytes(b"data: one\n\ndata: tw")
-    assert main(["events", str(path)]) == 1
-    captured = capsys.readouterr()
-    assert len(captured.out.splitlines()) == 1
-    assert "ended inside an event" in captured.err
+    done = run("events", str(path))
+    assert done.returncode == 1
+    assert len(done.stdout.splitlines()) == 1
+    assert done.stderr == CUT_HINT + "\n"
+
+
+@pytest.mark.parametrize("data", [b"", b"<html>not a stream</html>\n"])
+def test_events_on_a_stream_without_events_says_so(data: bytes) -> None:
+    done = run("events", input=data)
+    assert (done.returncode, done.stdout) == (1, "")
+    assert EMPTY_HINT in done.stderr.splitlines()
+
+
+# -- demo ----------------------------------------------------------------------------
+
+
+def test_demo_ends_with_a_summary_and_clean_end_on_its_last_line() -> None:
+    done = run("demo", "--delay", "0")
+    assert (done.returncode, done.stderr) == (0, "")
+    out = done.stdout
+    assert ESC not in out
+    assert "Server-Sent Events (SSE) let a server push text" in out
+    assert "[tool call save_notes]" in out
+    summary = out[out.index("\nSummary\n") :]
+    assert "  text:      240 characters: " in summary
+    assert "  tool call: save_notes\n" in summary
+    assert '               format = "markdown"\n' in summary
+    assert "  usage:     19 input + 96 output = 115 tokens\n" in summary
+    assert "  finish:    tool_calls\n" in summary
+    assert out.splitlines()[-1] == "100 events; clean end: True"
+    assert '"object": "chat.completion"' not in out  # the JSON only with --json
+
+
+def test_demo_json_adds_the_final_object() -> None:
+    out = run("demo", "--delay", "0", "--json").stdout
+    start = out.index("[final chat.completion]\n") + len("[final chat.completion]\n")
+    final = json.loads(out[start : out.index("\n}\n", start) + 2])
+    assert final["object"] == "chat.completion"
+    call = final["choices"][0]["message"]["tool_calls"][0]
+    assert json.loads(call["function"]["arguments"])["format"] == "markdown"
+    assert "clean end: True" in out.splitlines()[-1]
+
+
+def test_demo_on_a_terminal_is_coloured_and_respects_no_color() -> None:
+    status, out, err = run_in_pty("demo", "--delay", "0")
+    assert (status, err) == (0, "")
+    assert ESC in out
+    assert out.splitlines()[-1] == "100 events; clean end: True"
+    status, out, err = run_in_pty("demo", "--delay", "0", env=environ(NO_COLOR="1"))
+    assert (status, err) == (0, "")
+    assert ESC not in out
+    # An empty NO_COLOR counts as unset (no-color.org).
+    status, out, err = run_in_pty("demo", "--delay", "0", env=environ(NO_COLOR=""))
+    assert ESC in out
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize(
+    ("out", "args", "paced"),
+    [
+        (io.StringIO(), ["demo"], False),
+        (_Terminal(), ["demo"], True),
+        (io.StringIO(), ["demo", "--delay", "0.5"], True),
+        (_Terminal(), ["demo", "--delay", "0"], False),
+    ],
+)
+def test_demo_is_paced_only_on_a_terminal_or_when_asked(
+    out: io.StringIO,
+    args: list[str],
+    paced: bool,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    sleeps: list[float] = []
+    monkeypatch.setattr("sseparse.cli.time.sleep", sleeps.append)
+    monkeypatch.setattr("sys.stdout", out)
+    assert main(args) == 0
+    assert bool(sleeps) == paced
+    assert set(sleeps) <= {0.03, 0.5}
+    assert "clean end: True" in out.getvalue().splitlines()[-1]
 
 
 def test_the_cli_module_has_no_dead_private_function() -> None:
     """Every private function of sseparse/cli.py is used in the module."""
     import ast
     import inspect
-
-    import sseparse.cli
 
     tree = ast.parse(inspect.getsource(sseparse.cli))
     defined = {
@@ -76,3 +348,48 @@ def test_the_cli_module_has_no_dead_private_function() -> None:
     }
     used = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
     assert defined - used == set()
+
+
+# -- progress ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "stdout_is_a_terminal", "shown"),
+    [
+        (["check"], False, True),
+        (["check"], True, True),  # check prints nothing before the end
+        (["events"], False, True),
+        (["events"], True, False),  # would mix with the events on the screen
+        (["replay"], True, False),
+        (["replay", "--final-only"], True, True),
+    ],
+)
+def test_a_big_file_gets_a_progress_line_on_a_terminal(
+    args: list[str],
+    stdout_is_a_terminal: bool,
+    shown: bool,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "stream.sse"
+    path.write_bytes(demo_bytes())
+    monkeypatch.setattr("sseparse._cli_io.PROGRESS_BYTES", 1000)
+    err = _Terminal()
+    monkeypatch.setattr("sys.stderr", err)
+    monkeypatch.setattr(
+        "sys.stdout", _Terminal() if stdout_is_a_terminal else io.StringIO()
+    )
+    assert main([*args, str(path)]) == 0
+    if shown:
+        assert err.getvalue().startswith("\rsseparse: reading 100% of 0 MB\x1b[K")
+        assert err.getvalue().endswith("\r\x1b[K")  # wiped at the end
+    else:
+        assert err.getvalue() == ""
+
+
+def test_no_progress_line_when_stderr_is_not_a_terminal(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr("sseparse._cli_io.PROGRESS_BYTES", 1000)
+    assert main(["check", str(DATA / "openai_chat" / "openai_text.sse")]) == 0
+    assert capsys.readouterr().err == ""
