@@ -24,8 +24,10 @@ Start here:
   (``Reconnector``), and small socket loops (``fetch_events``).
 * ``sseparse.testing``: hypothesis strategies (streams, chunkings, JSON deltas,
   LLM streams with their final objects) for testing stream consumers.
-* The command line, ``sseparse`` or ``python -m sseparse``: ``demo`` replays a
-  recorded LLM stream, ``events FILE`` prints a stream's events as JSON lines.
+* The command line, ``sseparse`` or ``python -m sseparse``: ``replay`` shows an
+  LLM stream of any protocol live (text, reasoning, tool calls) and its final
+  object, ``events`` prints its events as JSON lines, ``check`` lints a
+  capture, ``record`` keeps arrival times, ``demo`` replays an embedded one.
 
 Errors form one tree, defined in ``sseparse.errors`` and re-exported here:
 ``SseparseError`` is the root; ``UsageError`` is the caller's misuse (also a
