@@ -757,32 +757,18 @@ def test_async_streams_side_by_side_share_nothing() -> None:
 # -- properties --------------------------------------------------------------------
 
 
-@given(openai_chat_streams(), st.data())
-def test_any_chat_stream_in_any_chunking(stream_: Any, data: st.DataObject) -> None:
-    body = stream_.to_sse()
-    chunks = data.draw(chunkings(body))
+STRATEGIES: dict[str, st.SearchStrategy[Any]] = {
+    "chat": openai_chat_streams(),
+    "anthropic": anthropic_message_streams(),
+    "responses": openai_responses_streams(),
+}
+
+
+@pytest.mark.parametrize("protocol", sorted(STRATEGIES))
+@given(data=st.data())
+def test_any_stream_in_any_chunking(protocol: str, data: st.DataObject) -> None:
+    drawn = data.draw(STRATEGIES[protocol])
+    chunks = data.draw(chunkings(drawn.to_sse()))
     _, verdict, s = _run(chunks)
-    assert verdict == stream_.expected
-    assert s.protocol == "chat"
-
-
-@given(anthropic_message_streams(), st.data())
-def test_any_anthropic_stream_in_any_chunking(
-    stream_: Any, data: st.DataObject
-) -> None:
-    body = stream_.to_sse()
-    chunks = data.draw(chunkings(body))
-    _, verdict, s = _run(chunks)
-    assert verdict == stream_.expected
-    assert s.protocol == "anthropic"
-
-
-@given(openai_responses_streams(), st.data())
-def test_any_responses_stream_in_any_chunking(
-    stream_: Any, data: st.DataObject
-) -> None:
-    body = stream_.to_sse()
-    chunks = data.draw(chunkings(body))
-    _, verdict, s = _run(chunks)
-    assert verdict == stream_.expected
-    assert s.protocol == "responses"
+    assert verdict == drawn.expected
+    assert s.protocol == protocol
