@@ -26,7 +26,9 @@ iterating the source and closing it.
   per read; print ``event.delta`` to follow it live).
 * The end has one verdict, kept: the accumulator's ``close()`` result, or the
   error it (or an earlier feed) raised.  :attr:`LLMStream.final` returns the
-  one or raises the other, every time it is read; ``incomplete`` is true
+  one or raises the other, every time it is read (an error of the source
+  itself propagates, and the verdict is a cut stream caused by it);
+  ``incomplete`` is true
   unless the stream reached its clean end.  Leaving early closes the source
   (its ``close()`` / ``aclose()``, which is how a caller cancels a
   generation) and raises nothing.
@@ -293,6 +295,19 @@ class _Driver:
     def fail(self, exc: BaseException) -> None:
         if self.verdict is None:
             self.verdict = (False, exc)
+
+    def source_failed(self, exc: Exception) -> None:
+        """The source raised (a network error, say): the verdict is a cut
+        stream whose cause is that error."""
+        if self.verdict is None:
+            snapshot = self.acc.snapshot() if self.acc is not None else None
+            cut = IncompleteStream(
+                f"the source failed before the stream's end: {type(exc).__name__}: "
+                f"{excerpt(str(exc), 200)}",
+                snapshot=snapshot,
+            )
+            cut.__cause__ = exc
+            self.verdict = (False, cut)
 
     def cut(self) -> None:
         """The caller left early: the verdict is a cut stream."""
@@ -603,6 +618,11 @@ class LLMStream(_Views):
             yield from driver.end()
             if driver.pending is not None:
                 raise driver.pending
+        except SseparseError:
+            raise
+        except Exception as exc:  # the source's own error: a cut stream
+            driver.source_failed(exc)
+            raise
         finally:
             self.close()
 
@@ -656,6 +676,11 @@ class AsyncLLMStream(_Views):
                 yield event
             if driver.pending is not None:
                 raise driver.pending
+        except SseparseError:
+            raise
+        except Exception as exc:  # the source's own error: a cut stream
+            driver.source_failed(exc)
+            raise
         finally:
             await self.aclose()
 

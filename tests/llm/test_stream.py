@@ -483,6 +483,39 @@ def test_a_cut_stream_is_never_final() -> None:
             _ = s.final
 
 
+def test_a_source_that_fails_leaves_a_cut_stream_caused_by_its_error() -> None:
+    body = (DATA / "anthropic_messages" / "text_plain.sse").read_bytes()
+
+    def network() -> Iterator[bytes]:
+        yield body[: len(body) // 2]
+        raise ConnectionResetError("peer closed the connection")
+
+    s = stream(network())
+    with pytest.raises(ConnectionResetError):
+        list(s)
+    assert s.incomplete
+    assert s.text
+    with pytest.raises(IncompleteStream, match="ConnectionResetError") as info:
+        _ = s.final
+    assert isinstance(info.value.__cause__, ConnectionResetError)
+    assert info.value.snapshot is not None
+
+    async def anetwork() -> AsyncIterator[bytes]:
+        yield body[: len(body) // 2]
+        raise ConnectionResetError("peer closed the connection")
+
+    async def main() -> AsyncLLMStream:
+        a = astream(anetwork())
+        with pytest.raises(ConnectionResetError):
+            async for _ in a:
+                pass
+        return a
+
+    a = asyncio.run(main())
+    with pytest.raises(IncompleteStream, match="ConnectionResetError"):
+        _ = a.final
+
+
 def test_a_stream_is_iterated_once() -> None:
     s = stream([b""])
     with pytest.raises(UnknownProtocol):
