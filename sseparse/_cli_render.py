@@ -15,6 +15,14 @@ output not a terminal, ``NO_COLOR`` set, ``--color never``).
 
 :func:`summary` is the demo's closing summary: the text, each tool call with
 its parsed arguments, the usage and the finish, in a few lines.
+
+:func:`event_line` is one vocabulary event as a JSON line, for ``events``:
+its ``type``, then its public fields (``attrs.fields``, in their order; the
+private ones that back the lazy views are skipped), plus ``delta`` where the
+event's text is a lazy property (tool arguments: ``arguments_delta``).  The
+views of the text so far (``snapshot``, a delta's ``arguments``, the parsed
+values) are left out: printing them on every delta would make the output
+quadratic in the stream.  A line costs O(the event's fields).
 """
 
 from __future__ import annotations
@@ -23,6 +31,9 @@ import json
 import os
 from typing import TYPE_CHECKING, Any, Final, TextIO
 
+import attrs
+
+from sseparse.jsonstream import MISSING
 from sseparse.llm import (
     ChoiceFinished,
     ContentDelta,
@@ -33,10 +44,10 @@ from sseparse.llm import (
     ToolCallArgumentsDone,
     ToolCallStarted,
 )
+from sseparse.sse import ServerSentEvent
 
 if TYPE_CHECKING:
     from sseparse.llm import AnyStreamEvent, LLMStream
-    from sseparse.sse import ServerSentEvent
 
 _CallEvent = (
     ToolCallStarted
@@ -45,7 +56,7 @@ _CallEvent = (
     | ToolCallArgumentsDone
 )
 
-__all__ = ["LiveView", "Style", "raw_line", "summary", "use_color"]
+__all__ = ["LiveView", "Style", "event_line", "raw_line", "summary", "use_color"]
 
 _RESET: Final = "\x1b[0m"
 _CODES: Final = {
@@ -94,6 +105,38 @@ def raw_line(event: ServerSentEvent, style: Style) -> str:
     if event.id:
         line += style("dim", f"  (id {event.id})")
     return line + "\n"
+
+
+def _json_value(value: object) -> object:
+    """*value* as JSON shows it: a nested SSE event (a named tuple, which
+    ``json`` would write as a list) as an object, ``MISSING`` as null."""
+    if isinstance(value, ServerSentEvent):
+        return {"event": value.event, "data": value.data, "id": value.id}
+    if value is MISSING:  # a partial value before any of it arrived
+        return None
+    return value
+
+
+def _not_json(value: object) -> object:
+    """``json``'s last resort (``default=``), for a value inside a field:
+    ``MISSING`` is null; anything else (no event holds such a value today)
+    its ``repr``, so that a new one never ends the command with a traceback."""
+    return None if value is MISSING else repr(value)
+
+
+def event_line(event: AnyStreamEvent) -> str:
+    """*event* as one JSON line: ``type``, then its public fields (see the
+    module; ``delta`` added where it is a lazy text property)."""
+    cls = type(event)
+    line: dict[str, object] = {"type": event.type}
+    for field in attrs.fields(cls):
+        if not field.name.startswith("_"):
+            line[field.name] = _json_value(getattr(event, field.name))
+    if "delta" not in line and isinstance(getattr(cls, "delta", None), property):
+        delta = getattr(event, "delta")  # noqa: B009 -- not every class has one
+        if isinstance(delta, str):  # text (tool arguments), not logprob entries
+            line["delta"] = delta
+    return json.dumps(line, ensure_ascii=False, default=_not_json) + "\n"
 
 
 class LiveView:

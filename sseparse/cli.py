@@ -6,7 +6,9 @@ pacing, and feeds the sans-IO machines; what it prints for people is made in
 :mod:`sseparse._cli_render`, and ``check`` lives in :mod:`sseparse._cli_check`.
 
 * ``demo``: the embedded recorded stream, live, then a short summary.
-* ``events [FILE|-]``: one JSON line per SSE event.
+* ``events [FILE|-]``: an LLM stream's vocabulary events
+  (:mod:`sseparse.llm.events`), one JSON line each
+  (:func:`sseparse._cli_render.event_line`); ``--sse``: the SSE events.
 * ``replay [FILE|-]``: an LLM stream of any of the three protocols
   (:func:`sseparse.llm.stream`), its text, reasoning, refusals and tool calls
   live, then the final object; ``--raw``: the SSE events, one line each.
@@ -34,7 +36,7 @@ import os
 import sys
 import time
 from importlib import resources
-from typing import TYPE_CHECKING, Any, BinaryIO, NoReturn, TextIO
+from typing import TYPE_CHECKING, Any, BinaryIO, Literal, NoReturn, TextIO
 
 from sseparse import __version__
 from sseparse._cli_check import check
@@ -46,7 +48,14 @@ from sseparse._cli_io import (
     open_output,
     record,
 )
-from sseparse._cli_render import LiveView, Style, raw_line, summary, use_color
+from sseparse._cli_render import (
+    LiveView,
+    Style,
+    event_line,
+    raw_line,
+    summary,
+    use_color,
+)
 from sseparse.errors import ProtocolError, SseparseError, UnknownProtocol
 from sseparse.llm import stream
 from sseparse.sse import Comment, ServerSentEvent, SSEDecoder
@@ -55,6 +64,8 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator, Sequence
 
     from sseparse.llm import LLMStream
+
+    _Protocol = Literal["auto", "chat", "anthropic", "responses"]
 
 __all__ = ["demo_bytes", "main"]
 
@@ -174,24 +185,48 @@ def _run_events(args: argparse.Namespace, out: TextIO) -> int:
     source = open_input(args.file)
     try:
         reader = Input(source, before_wait=out.flush, progress=_progress(out))
-        chunks = reader.chunks()
-        decoder = SSEDecoder(comments=True)
-        count = 0
-        for chunk in chunks:
-            for item in decoder.feed(chunk):
-                if isinstance(item, ServerSentEvent):
-                    count += 1
-                elif not args.comments:
-                    continue
-                out.write(json.dumps(_as_json(item), ensure_ascii=False) + "\n")
-        decoder.close()
+        if args.sse or args.comments:
+            return _sse_events(reader.chunks(), args.comments, out)
+        return _vocabulary_events(_Decoded(reader.chunks()), args.protocol, out)
     finally:
         _close(source)
+
+
+def _sse_events(chunks: Iterable[bytes], comments: bool, out: TextIO) -> int:
+    decoder = SSEDecoder(comments=True)
+    count = 0
+    for chunk in chunks:
+        for item in decoder.feed(chunk):
+            if isinstance(item, ServerSentEvent):
+                count += 1
+            elif not comments:
+                continue
+            out.write(json.dumps(_as_json(item), ensure_ascii=False) + "\n")
+    decoder.close()
     out.flush()
     hints = _hints(decoder, count)
     for hint in hints:
         _say(hint)
     return 1 if hints else 0
+
+
+def _vocabulary_events(events: _Decoded, protocol: _Protocol, out: TextIO) -> int:
+    s = stream(events, protocol=protocol)
+    try:
+        with s:
+            for event in s:
+                out.write(event_line(event))
+    except ProtocolError:
+        pass  # s.final raises it again, below
+    try:
+        s.final  # noqa: B018 -- reading it raises the error that ended the stream
+    except ProtocolError as exc:
+        out.flush()
+        return _stream_failed(exc, events)
+    out.flush()
+    for hint in events.hints():
+        _say(hint)
+    return 0
 
 
 # -- replay --------------------------------------------------------------------------
@@ -271,14 +306,17 @@ def _replay_failed(
     elif shown:
         view.final(snapshot, "[the snapshot so far: the stream did not finish]")
     out.flush()
+    more = " (printed: the snapshot so far)" if shown else ""
+    return _stream_failed(exc, events, more)
+
+
+def _stream_failed(exc: ProtocolError, events: _Decoded, more: str = "") -> int:
+    """Say why the stream failed (then *more*), and the hints; status 1."""
     said = str(exc)
     if isinstance(exc, UnknownProtocol):
-        line = said
+        _say(said)
     else:
-        line = f"the stream did not finish: {said}"
-        if shown:
-            line += " (printed: the snapshot so far)"
-    _say(line)
+        _say(f"the stream did not finish: {said}{more}")
     for hint in events.hints(said):
         _say(hint)
     return 1
@@ -392,10 +430,30 @@ def _parser() -> argparse.ArgumentParser:
     )
     _add_color(demo)
 
-    about = "print a stream's events as JSON lines"
-    events = sub.add_parser("events", help=about, description=_sentence(about))
+    about = "print an LLM stream's events as JSON lines, one per event"
+    events = sub.add_parser(
+        "events",
+        help=about,
+        description=_sentence(about) + " Each line is an event of the vocabulary "
+        'that sseparse.llm.stream() yields: {"type": ..., then the event\'s '
+        'fields}; the text of a delta is its "delta", "chunk" events carry the '
+        "payload as sent, and the text so far (snapshot) and parsed views are "
+        "left out, so the output grows as the stream does. With --sse: one line "
+        'per SSE event, {"event", "data", "id", "retry"}, for a stream of any '
+        "kind.",
+    )
     _add_file(events, "the stream")
-    events.add_argument("--comments", action="store_true", help="print comments too")
+    _add_protocol(events)
+    events.add_argument(
+        "--sse",
+        action="store_true",
+        help="print the SSE events instead (no LLM protocol needed)",
+    )
+    events.add_argument(
+        "--comments",
+        action="store_true",
+        help="print the comments too (SSE lines that begin with ':'; implies --sse)",
+    )
 
     about = (
         "show an LLM stream: text, reasoning, tool calls live, then the final object"
@@ -491,6 +549,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SseparseError as exc:
         _say(str(exc))
         return 2
+    except RecursionError:
+        # JSON nested past Python's stack, which the accumulators' json.loads
+        # does not turn into a ProtocolError (yet): bad data all the same.
+        _say("the stream holds JSON nested too deeply to read")
+        return 1
     except OSError as exc:  # a read or write failed midway
         _say(f"input or output failed: {exc.strerror or exc}")
         return 2

@@ -1,4 +1,4 @@
-"""The command line's edges, ``events`` and ``demo``, each run in a subprocess.
+"""The command line's edges, ``events`` and ``demo``, mostly run in a subprocess.
 
 ``replay``, ``record`` and ``check`` have their own files in ``tests/cli/``.
 """
@@ -12,11 +12,16 @@ import signal
 import subprocess
 from typing import TYPE_CHECKING
 
+import attrs
 import pytest
 
 import sseparse
 import sseparse.cli
+from sseparse._cli_render import event_line
 from sseparse.cli import demo_bytes, main
+from sseparse.errors import IncompleteStream
+from sseparse.jsonstream import MISSING
+from sseparse.llm import ToolCallArgumentsDelta, UnknownEvent, stream
 from tests.cli._run import (
     DATA,
     ESC,
@@ -31,6 +36,8 @@ from tests.cli._run import (
 
 if TYPE_CHECKING:
     from pathlib import Path
+
+    from sseparse.llm import AnyStreamEvent, LLMStream
 
 COMMANDS = ("demo", "events", "replay", "record", "check")
 CUT_HINT = (
@@ -155,7 +162,12 @@ def test_an_output_encoding_without_the_characters_gets_escapes() -> None:
 @pytest.mark.parametrize(
     ("args", "first", "shows"),
     [
-        (("events", "-"), b"data: one\n\n", b'"data": "one"'),
+        (("events", "--sse", "-"), b"data: one\n\n", b'"data": "one"'),
+        (
+            ("events", "-"),
+            (DATA / "anthropic_messages" / "text_plain.sse").read_bytes()[:1200],
+            b'"content.delta"',
+        ),
         (("replay", "--raw", "-"), b"data: one\n\n", b"message: one"),
         (
             ("replay", "-"),
@@ -220,10 +232,10 @@ def test_a_closed_pipe_ends_quietly(args: tuple[str, ...], tmp_path: Path) -> No
 # -- events --------------------------------------------------------------------------
 
 
-def test_events_prints_one_json_line_per_event(tmp_path: Path) -> None:
+def test_events_sse_prints_one_json_line_per_sse_event(tmp_path: Path) -> None:
     path = tmp_path / "stream.txt"
     path.write_bytes(demo_bytes())
-    done = run("events", str(path))
+    done = run("events", "--sse", str(path))
     assert (done.returncode, done.stderr) == (0, "")
     lines = done.stdout.splitlines()
     assert len(lines) == 100
@@ -235,32 +247,187 @@ def test_events_prints_one_json_line_per_event(tmp_path: Path) -> None:
     }
 
 
-def test_events_reads_standard_input_without_a_file() -> None:
+def test_events_sse_reads_standard_input_without_a_file() -> None:
     data = b": hello\nevent: ping\nid: 7\ndata: a\ndata: b\n\n"
-    for args in (("events",), ("events", "-")):
+    for args in (("events", "--sse"), ("events", "--sse", "-")):
         done = run(*args, input=data)
         assert (done.returncode, done.stderr) == (0, "")
         assert [json.loads(line) for line in done.stdout.splitlines()] == [
             {"event": "ping", "data": "a\nb", "id": "7", "retry": None}
         ]
-    done = run("events", "--comments", input=data)
-    assert json.loads(done.stdout.splitlines()[0]) == {"comment": "hello"}
+    for args in (("events", "--sse", "--comments"), ("events", "--comments")):
+        done = run(*args, input=data)  # --comments alone implies --sse
+        assert json.loads(done.stdout.splitlines()[0]) == {"comment": "hello"}
 
 
-def test_events_on_a_cut_stream_hints_at_the_blank_line(tmp_path: Path) -> None:
+def test_events_sse_on_a_cut_stream_hints_at_the_blank_line(tmp_path: Path) -> None:
     path = tmp_path / "cut.txt"
     path.write_bytes(b"data: one\n\ndata: tw")
-    done = run("events", str(path))
+    done = run("events", "--sse", str(path))
     assert done.returncode == 1
     assert len(done.stdout.splitlines()) == 1
     assert done.stderr == CUT_HINT + "\n"
 
 
 @pytest.mark.parametrize("data", [b"", b"<html>not a stream</html>\n"])
-def test_events_on_a_stream_without_events_says_so(data: bytes) -> None:
-    done = run("events", input=data)
+@pytest.mark.parametrize("args", [("events", "--sse"), ("events",)])
+def test_events_on_a_stream_without_events_says_so(
+    data: bytes, args: tuple[str, ...]
+) -> None:
+    done = run(*args, input=data)
     assert (done.returncode, done.stdout) == (1, "")
-    assert EMPTY_HINT in done.stderr.splitlines()
+    assert any(line.startswith(EMPTY_HINT) for line in done.stderr.splitlines())
+
+
+def _vocabulary(path: Path) -> tuple[list[AnyStreamEvent], LLMStream]:
+    """What ``stream()`` yields for the capture at *path*, and the stream."""
+    with stream([path.read_bytes()]) as s:
+        return list(s), s
+
+
+@pytest.mark.parametrize(
+    "capture",
+    [
+        "openai_chat/tools_interleaved",
+        "openai_chat/openai_text",
+        "anthropic_messages/text_plain",
+        "anthropic_messages/tool_use_parallel",
+        "openai_responses/text_annotations",
+        "openai_responses/parallel_function_calls",
+    ],
+)
+def test_events_prints_what_stream_yields_one_json_line_each(capture: str) -> None:
+    path = DATA / f"{capture}.sse"
+    done = run("events", str(path))
+    assert (done.returncode, done.stderr) == (0, "")
+    lines = [json.loads(line) for line in done.stdout.splitlines()]
+    expected, s = _vocabulary(path)
+    assert [line["type"] for line in lines] == [event.type for event in expected]
+    for line, event in zip(lines, expected, strict=True):
+        fields = [f.name for f in attrs.fields(type(event)) if f.name[0] != "_"]
+        extra = ["delta"] if isinstance(event, ToolCallArgumentsDelta) else []
+        assert list(line) == ["type", *fields, *extra]
+        assert "snapshot" not in line
+    text = "".join(line["delta"] for line in lines if line["type"] == "content.delta")
+    assert text == s.text
+    for call in s.tool_calls:
+        deltas = [
+            line["delta"]
+            for line in lines
+            if line["type"] == "tool_calls.function.arguments.delta"
+            and (line["choice_index"], line["index"]) == (call.choice_index, call.index)
+        ]
+        assert "".join(deltas) == call.arguments
+
+
+def test_events_writes_nested_values_as_json() -> None:
+    path = DATA / "anthropic_messages" / "unknown_block_and_delta.sse"
+    lines = [json.loads(line) for line in run("events", str(path)).stdout.splitlines()]
+    unknown = [line for line in lines if line["type"] == "unknown"]
+    assert unknown[1] == {
+        "type": "unknown",
+        "event": {
+            "event": "message_annotation",
+            "data": '{"type":"message_annotation",'
+            '"annotation":{"safety":"ok","rev":3}}',
+            "id": "",
+        },
+        "data": {
+            "type": "message_annotation",
+            "annotation": {"safety": "ok", "rev": 3},
+        },
+        "choice_index": 0,
+    }
+    chunk = lines[0]
+    assert chunk["type"] == "chunk"
+    assert chunk["chunk"]["type"] == "message_start"  # the payload as sent
+
+
+def test_the_json_of_an_event_field_that_json_cannot_write() -> None:
+    # No event holds these today: a partial value not begun, a tuple, and
+    # anything else (its repr), never a traceback.
+    event = UnknownEvent(event=None, data=(MISSING, Exception()))
+    assert json.loads(event_line(event)) == {
+        "type": "unknown",
+        "event": None,
+        "data": [None, "Exception()"],
+        "choice_index": None,
+    }
+    event = UnknownEvent(event=None, data=MISSING)
+    assert json.loads(event_line(event))["data"] is None
+
+
+def test_events_on_a_cut_stream_prints_what_came_then_one_error_line() -> None:
+    path = DATA / "anthropic_messages" / "cut_stream.sse"
+    done = run("events", str(path))
+    assert done.returncode == 1
+    lines = [json.loads(line) for line in done.stdout.splitlines()]
+    s = stream([path.read_bytes()])
+    came = [event.type for event in s]
+    with pytest.raises(IncompleteStream):
+        s.final  # noqa: B018 -- raises
+    assert [line["type"] for line in lines] == came
+    assert done.stderr.splitlines() == [
+        "sseparse: the stream did not finish: the stream ended without "
+        "message_stop (block(s) [0] still open)",
+        CUT_HINT,
+    ]
+
+
+@pytest.mark.parametrize(
+    ("args", "data", "says"),
+    [
+        (
+            ("--protocol", "chat"),
+            (DATA / "anthropic_messages" / "text_plain.sse").read_bytes(),
+            "sseparse: the stream did not finish: expected an OpenAI Chat "
+            "Completions stream, got 'message_start'",
+        ),
+        ((), b"data: {not json\n\n", "sseparse: could not tell the protocol"),
+        ((), b'data: {"type":"error","error":{"type":"x"}}\n\n', "sseparse: the "),
+    ],
+)
+def test_events_on_bad_data_is_one_line_and_status_1(
+    args: tuple[str, ...], data: bytes, says: str
+) -> None:
+    done = run("events", *args, input=data)
+    assert (done.returncode, done.stdout) == (1, "")
+    assert len(done.stderr.splitlines()) == 1, done.stderr
+    assert done.stderr.startswith(says)
+    assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("args", [("events",), ("replay",)])
+def test_json_nested_too_deeply_is_one_line_and_status_1(
+    args: tuple[str, ...],
+) -> None:
+    deep = b"[" * 100_000 + b"]" * 100_000
+    chunk = b'{"object": "chat.completion.chunk", "choices": [], "x": %s}' % deep
+    for data in (deep, chunk):
+        done = run(*args, input=b"data: " + data + b"\n\n")
+        assert (done.returncode, done.stdout) == (1, "")
+        # The library reads it as data that is not JSON (never RecursionError).
+        assert len(done.stderr.splitlines()) == 1, done.stderr
+        assert "saw non-JSON data '" in done.stderr
+
+
+def test_events_output_grows_as_the_stream_does() -> None:
+    """No snapshot on every delta: the output is linear in the input."""
+    sizes = []
+    for count in (200, 3200):
+        chunks = [_chat_chunk({"content": "x" * 40}) for _ in range(count)]
+        data = b"".join(chunks) + _chat_chunk({}, "stop") + b"data: [DONE]\n\n"
+        done = run("events", "-", input=data)
+        assert done.returncode == 0
+        sizes.append(len(done.stdout) / len(data))
+    # Output per input byte stays flat: 16 times the stream, not 16 times that.
+    assert sizes[1] < 2 * sizes[0]
+
+
+def _chat_chunk(delta: dict[str, object], finish: str | None = None) -> bytes:
+    choice = {"index": 0, "delta": delta, "finish_reason": finish}
+    chunk = {"object": "chat.completion.chunk", "id": "c", "choices": [choice]}
+    return b"data: " + json.dumps(chunk).encode() + b"\n\n"
 
 
 # -- demo ----------------------------------------------------------------------------

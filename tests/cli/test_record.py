@@ -66,7 +66,7 @@ def test_record_to_a_file_then_replay_and_events_read_it(tmp_path: Path) -> None
     header = json.loads(path.read_text(encoding="utf-8").splitlines()[0])
     assert header["sseparse-record"] == 1
     assert header["started"].endswith("Z")
-    for args in (("replay",), ("replay", "--raw"), ("events",)):
+    for args in (("replay",), ("replay", "--raw"), ("events",), ("events", "--sse")):
         from_recording = run(*args, str(path))
         assert from_recording.returncode == 0
         assert from_recording.stdout == run(*args, str(TEXT_PLAIN)).stdout
@@ -82,7 +82,9 @@ def test_a_chunk_that_is_not_utf8_is_recorded_in_base64(tmp_path: Path) -> None:
     assert run("record", "-o", str(path), input=data).returncode == 0
     lines = [json.loads(line) for line in path.read_text("utf-8").splitlines()]
     assert base64.b64decode(lines[1]["b64"]) == data
-    assert run("events", str(path)).stdout == run("events", input=data).stdout
+    from_recording = run("events", "--sse", str(path)).stdout
+    assert from_recording == run("events", "--sse", input=data).stdout
+    assert '"data": "caf\ufffd"' in from_recording
 
 
 def test_ctrl_c_ends_a_recording_with_130_keeping_what_came(tmp_path: Path) -> None:

@@ -163,7 +163,7 @@ def test_interleaved_tool_calls_resume_under_their_label() -> None:
 def test_raw_prints_one_line_per_sse_event() -> None:
     done = run("replay", "--raw", str(TEXT_PLAIN))
     assert (done.returncode, done.stderr) == (0, "")
-    events = run("events", str(TEXT_PLAIN)).stdout.splitlines()
+    events = run("events", "--sse", str(TEXT_PLAIN)).stdout.splitlines()
     lines = done.stdout.splitlines()
     assert len(lines) == len(events)
     assert lines[0].startswith('message_start: {"type":"message_start"')
