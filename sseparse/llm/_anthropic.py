@@ -527,7 +527,7 @@ class AnthropicMessagesAccumulator(AccumulatorBase):
         data = event.data
         try:
             payload = self._loads(data)
-        except ValueError as exc:
+        except (ValueError, RecursionError) as exc:  # deep: no JSON here
             if state is _DONE:
                 return [UnknownEvent(event=event, data=data, choice_index=0)]
             if event.event == "error":  # a non-JSON error body: still an error

@@ -432,7 +432,7 @@ class OpenAIChatAccumulator(AccumulatorBase):
             except Exception:
                 try:
                     payload = self._loads(data)
-                except ValueError as exc:
+                except (ValueError, RecursionError) as exc:  # deep: no JSON here
                     return self._fail(
                         InvalidChunk(
                             f"chunk {self._chunks} (event {name!r}): expected "
@@ -513,7 +513,7 @@ class OpenAIChatAccumulator(AccumulatorBase):
             return self._chunk(payload)
         try:
             body: Any = self._loads(data)
-        except ValueError:
+        except (ValueError, RecursionError):
             body = data
         if not self._chunks:
             self._check_first(body)  # an Anthropic stream names its events
@@ -621,7 +621,7 @@ class OpenAIChatAccumulator(AccumulatorBase):
             )
         try:
             data: Any = self._loads(event.data)
-        except ValueError:
+        except (ValueError, RecursionError):
             data = event.data
         return [UnknownEvent(event=event, data=data)]
 

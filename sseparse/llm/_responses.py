@@ -782,7 +782,7 @@ class OpenAIResponsesAccumulator(AccumulatorBase):
         if payload is _MISSING:
             try:
                 payload = self._loads(data)
-            except ValueError as exc:
+            except (ValueError, RecursionError) as exc:  # deep: no JSON here
                 return self._not_json(event, state, exc)
         if state is _DONE:
             return [UnknownEvent(event=event, data=payload, choice_index=0)]
@@ -790,7 +790,7 @@ class OpenAIResponsesAccumulator(AccumulatorBase):
         return self._dispatch(payload)
 
     def _not_json(
-        self, event: ServerSentEvent, state: AccumulatorState, exc: ValueError
+        self, event: ServerSentEvent, state: AccumulatorState, exc: Exception
     ) -> list[ResponsesStreamEvent]:
         """An event whose data is not JSON: passed through after the end, a
         provider error when named ``error``, else an invalid chunk."""

@@ -358,7 +358,7 @@ class _Driver:
             return
         try:
             payload: Any = json.loads(data)
-        except ValueError:
+        except (ValueError, RecursionError):  # nested past the C stack: not JSON
             payload = data
         self._payload(event, payload)
 

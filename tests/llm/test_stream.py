@@ -761,6 +761,26 @@ def test_invalid_data_after_detection_raises_the_accumulators_error() -> None:
         list(stream([_START["anthropic"], {"type": "message_delta", "delta": 3}]))
 
 
+@pytest.mark.parametrize("protocol", sorted(ACCUMULATORS))
+@pytest.mark.parametrize("name", ["message", "content_block_delta"])
+def test_json_nested_past_the_recursion_limit_is_bad_data_not_a_crash(
+    protocol: str, name: str
+) -> None:
+    """``json.loads`` raises RecursionError on ``[`` x 100,000: the accumulators
+    say the data is not JSON (a ProtocolError), or pass a named event they do
+    not read through, as for any other non-JSON data; never RecursionError."""
+    deep = ServerSentEvent(event=name, data="[" * 100_000)
+    acc = ACCUMULATORS[protocol]()
+    if protocol == "chat" and name != "message":
+        assert [e.type for e in acc.feed(deep)] == ["unknown"]
+    else:
+        with pytest.raises(InvalidChunk, match="expected JSON data"):
+            acc.feed(deep)
+    s = stream([deep])
+    with pytest.raises(UnknownProtocol, match="saw non-JSON data"):
+        list(s)
+
+
 # -- several at once ---------------------------------------------------------------
 
 
