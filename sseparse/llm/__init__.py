@@ -23,6 +23,13 @@ from __future__ import annotations
 from sseparse.llm import events
 from sseparse.llm._anthropic import AnthropicMessagesAccumulator
 from sseparse.llm._detect import detect_protocol
+from sseparse.llm._encode import (
+    DeltaSize,
+    encode_anthropic_message,
+    encode_chat_completion,
+    encode_response,
+    encode_sse,
+)
 from sseparse.llm._formats import ParseOptions, ResponseFormat, ToolProblem, ToolSpec
 from sseparse.llm._openai_chat import AccumulatorState, OpenAIChatAccumulator
 from sseparse.llm._responses import OpenAIResponsesAccumulator
@@ -93,6 +100,7 @@ __all__ = [
     "CitationAdded",
     "ContentDelta",
     "ContentDone",
+    "DeltaSize",
     "FinishReason",
     "ImagePartial",
     "LLMStream",
@@ -134,6 +142,10 @@ __all__ = [
     "ValueCorrected",
     "astream",
     "detect_protocol",
+    "encode_anthropic_message",
+    "encode_chat_completion",
+    "encode_response",
+    "encode_sse",
     "events",
     "stream",
 ]
