@@ -44,6 +44,7 @@ import attrs
 
 from sseparse.errors import (
     IncompleteStream,
+    ProtocolError,
     SseparseError,
     StreamError,
     UnknownProtocol,
@@ -66,7 +67,7 @@ from sseparse.llm.events import (
 from sseparse.sse import Comment, ServerSentEvent, SSEDecoder
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator
+    from collections.abc import AsyncIterator, Callable
     from types import TracebackType
 
     from typing_extensions import Self
@@ -260,8 +261,7 @@ class _Driver:
         out = self._out = []
         try:
             if self._decoder is not None:
-                for event in self._decoder.close():
-                    self._event(event)
+                self._decoded(self._decoder.close)
             if self.acc is None:
                 self._undecided_end()
         except SseparseError as exc:
@@ -281,8 +281,8 @@ class _Driver:
             decoder = self._decoder
             if decoder is None:
                 decoder = self._decoder = SSEDecoder(limits=self.limits)
-            for event in decoder.feed(bytes(item)):
-                self._event(event)
+            data = bytes(item)
+            self._decoded(lambda: decoder.feed(data))
         elif kind == "events":
             if not isinstance(item, (ServerSentEvent, Comment)):
                 self._mixed(item)
@@ -320,6 +320,19 @@ class _Driver:
                     snapshot=snapshot,
                 ),
             )
+
+    def _decoded(self, step: Callable[[], list[ServerSentEvent]]) -> None:
+        """Take the events of one decoder call; when it raises, first those it
+        completed before the error (``ProtocolError.items``), as if it had
+        returned them, so that no chunking loses an event to a limit."""
+        try:
+            events = step()
+        except ProtocolError as exc:
+            for event in exc.items:
+                self._event(event)
+            raise
+        for event in events:
+            self._event(event)
 
     def _kind_of(self, item: Any) -> str:
         if isinstance(item, _BYTES):

@@ -756,6 +756,24 @@ def test_limits_reach_the_decoder_and_the_accumulator() -> None:
         list(stream([body], limits=Limits(max_text_chars=5)))
 
 
+def test_events_the_decoder_finished_before_a_limit_are_not_lost() -> None:
+    """A decoder error carries the events it completed first in that read
+    (``ProtocolError.items``): they come out before the error, so the split
+    does not change what comes out (found by the fuzz smoke)."""
+    from sseparse import Limits
+    from sseparse.errors import LimitExceeded
+
+    limits = Limits(max_line_bytes=30)
+    body = b'data: {"type": "ping"}\n\ndata: ' + b"x" * 40 + b"\n\n"
+    seen = []
+    for chunks in ([body], [body[:23], body[23:]], [bytes([b]) for b in body]):
+        out: list[Any] = []
+        with pytest.raises(LimitExceeded):
+            out.extend(stream(chunks, protocol="anthropic", limits=limits))
+        seen.append([e.type for e in out])
+    assert seen == [["chunk"]] * 3  # the ping, in every split
+
+
 def test_invalid_data_after_detection_raises_the_accumulators_error() -> None:
     with pytest.raises(InvalidChunk):
         list(stream([_START["anthropic"], {"type": "message_delta", "delta": 3}]))
