@@ -4,8 +4,9 @@ For any input bytes, decoded by ``SSEDecoder`` (comments on) and fed event by
 event to ``OpenAIChatAccumulator`` (options picked by the first byte: a JSON
 ``response_format``, a strict tool, small limits):
 
-* only documented exceptions escape: ``InvalidChunk``, ``StreamError`` and
-  ``LimitExceeded`` from ``feed()``; ``UsageError`` only once the machine was
+* only documented exceptions escape: ``InvalidChunk``, ``StreamError``,
+  ``LimitExceeded`` and, at a first payload of another protocol's stream,
+  ``WrongProtocol`` from ``feed()``; ``UsageError`` only once the machine was
   closed or failed (after ``[DONE]`` each item passes through as one
   ``UnknownEvent``, a comment as none, and changes nothing);
   ``IncompleteStream`` from ``close()``, and
@@ -66,7 +67,7 @@ from sseparse import (
     UsageError,
     encode,
 )
-from sseparse.errors import InvalidChunk
+from sseparse.errors import InvalidChunk, WrongProtocol
 from sseparse.llm import (
     AccumulatorState,
     ChunkReceived,
@@ -93,7 +94,7 @@ if TYPE_CHECKING:
 
 Item = ServerSentEvent | Comment
 
-FEED_ERRORS = (InvalidChunk, StreamError, LimitExceeded)
+FEED_ERRORS = (InvalidChunk, StreamError, LimitExceeded, WrongProtocol)
 FINISH_ERRORS = (LengthFinishReasonError, ContentFilterFinishReasonError)
 VIEW_ERRORS = (JSONStreamError, LimitExceeded)
 
