@@ -67,6 +67,11 @@ _SDK_PATH = {
     "anthropic_sdk_messages.py": "/v1/messages",
 }
 
+# Scripts that need no server, each tested by its own test file.
+OFFLINE = {
+    "find_a_decoder_bug.py": "tests/testing_strategies/test_example_finds_a_bug.py",
+}
+
 RUN_TIMEOUT = 120.0
 """Seconds one script may take (it needs about one; the machine may be loaded)."""
 
@@ -162,7 +167,7 @@ def test_recipe_prints_the_text_and_the_final_object(
 def test_every_example_is_tested_and_listed() -> None:
     """Each script in examples/ is in this test's table and in examples/README.md."""
     scripts = sorted(path.name for path in EXAMPLES_DIR.glob("*.py"))
-    assert scripts == sorted([*EXAMPLES, *RECIPES])
+    assert scripts == sorted([*EXAMPLES, *RECIPES, *OFFLINE])
     readme = (EXAMPLES_DIR / "README.md").read_text(encoding="utf-8")
     assert [name for name in scripts if f"`{name}`" not in readme] == []
 

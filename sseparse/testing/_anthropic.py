@@ -35,6 +35,12 @@ how the wire delivered it, and keeps the two apart:
    wins, so the known count stays).  Signatures replace, they are not
    concatenated.
 
+4. *The endings* (``truncation``, ``error_events``): a stream may stop, or
+   end in an ``error`` event, between blocks or inside a text or thinking
+   block; its ``expected`` is then the snapshot there (built from the
+   payloads sent and the drawn blocks), and ``expected_error`` names the
+   conclusion.
+
 The framing is drawn too: named events (``event: content_block_delta``) or
 data-only ones, as proxies send them; :meth:`AnthropicStream.to_events` can
 produce either, so that a test can check that the two give the same result.
@@ -51,6 +57,7 @@ import attrs
 from hypothesis import strategies as st
 
 from sseparse.sse import ServerSentEvent, encode
+from sseparse.testing._check import check_bool, check_choices, check_int
 from sseparse.testing._json import _respell, json_deltas, json_values, split_text
 from sseparse.testing._openai_chat import _TRICKY_CHARS
 
@@ -92,6 +99,7 @@ ANTHROPIC_STOP_REASONS: tuple[str, ...] = (
 )
 
 _TOOL_USE_TYPES = ("tool_use", "server_tool_use", "mcp_tool_use")
+_ERROR_TYPES = ("overloaded_error", "api_error", "rate_limit_error")
 # The names anthropic's ServerToolUseBlock accepts.
 _SERVER_TOOLS = ("web_search", "web_fetch", "code_execution", "bash_code_execution")
 
@@ -229,7 +237,9 @@ class AnthropicStream:
         payloads: the JSON payloads (``message_start`` ... ``message_stop``,
             pings and unknown events included), in wire order.
         expected: the final ``message`` (plain dicts, wire shape) the payloads
-            add up to, built from the drawn message, not from the payloads.
+            add up to, built from the drawn message, not from the payloads:
+            what ``close()`` returns, or, when :attr:`expected_error` is set,
+            the snapshot the error carries.
         blocks: the content blocks, in index order.
         usages: the cumulative usage after each payload that carries usage
             (``message_start`` with usage, each ``message_delta``): what the
@@ -237,6 +247,17 @@ class AnthropicStream:
         named: whether :meth:`to_events` names each event after its payload's
             ``type`` by default (else data-only, as some proxies send it).
         ensure_ascii: how the payloads are serialised.
+        expected_error: ``None`` for a whole stream; ``"IncompleteStream"``
+            for a cut one (it stops before ``message_stop``);
+            ``"StreamError"`` for one that ends in an ``error`` event.
+            :attr:`expected` is then the snapshot the error carries, and
+            :attr:`blocks` and :attr:`usages` still describe the whole
+            message that was drawn (only a prefix of it was sent).
+        error_body: a failed stream's ``error`` payload, as sent (what
+            ``StreamError.body`` carries); else ``None``.
+        tail: bytes that :meth:`to_sse` appends after the events: a cut
+            stream's next event cut before its blank line, which a conforming
+            decoder never dispatches; usually empty.
     """
 
     payloads: list[dict[str, Any]]
@@ -245,6 +266,9 @@ class AnthropicStream:
     usages: tuple[dict[str, Any], ...]
     named: bool = True
     ensure_ascii: bool = False
+    expected_error: str | None = None
+    error_body: Any = None
+    tail: bytes = b""
 
     def to_events(self, *, named: bool | None = None) -> list[ServerSentEvent]:
         """The stream as server-sent events, one per payload.
@@ -276,9 +300,10 @@ class AnthropicStream:
             named: as for :meth:`to_events`.
 
         Returns:
-            The encoded :meth:`to_events`.
+            The encoded :meth:`to_events`, then :attr:`tail`.
         """
-        return b"".join(encode(event) for event in self.to_events(named=named))
+        body = b"".join(encode(event) for event in self.to_events(named=named))
+        return body + self.tail
 
 
 # -- blocks ------------------------------------------------------------------------
@@ -584,6 +609,7 @@ def _streams(
     stop_reasons: tuple[str, ...],
     pings: bool,
     unknown_events: bool,
+    endings: tuple[str, ...],
 ) -> AnthropicStream:
     message: dict[str, Any] = {
         "id": "msg_" + draw(_IDS),
@@ -662,14 +688,128 @@ def _streams(
     expected = {**message, "content": [block.final for block in blocks]}
     expected.update(final_delta)
     expected["usage"] = merged
+    named, ensure_ascii = draw(st.booleans()), draw(st.booleans())
+    ending = draw(st.sampled_from(endings))
+    cuts = _cut_points(payloads, blocks) if ending != "complete" else []
+    if not cuts:
+        return AnthropicStream(
+            payloads=payloads,
+            expected=expected,
+            blocks=tuple(blocks),
+            usages=tuple(usages),
+            named=named,
+            ensure_ascii=ensure_ascii,
+        )
+    cut = draw(st.sampled_from(cuts))
+    kept = payloads[:cut]
+    snapshot = _snapshot(message, kept, blocks, usages)
+    if ending == "error":
+        error = {
+            "type": "error",
+            "error": {
+                "type": draw(st.sampled_from(_ERROR_TYPES)),
+                "message": draw(_SHORT),
+            },
+        }
+        return AnthropicStream(
+            payloads=[*kept, error],
+            expected=snapshot,
+            blocks=tuple(blocks),
+            usages=tuple(usages),
+            named=named,
+            ensure_ascii=ensure_ascii,
+            expected_error="StreamError",
+            error_body=error,
+        )
+    tail = b""
+    if draw(st.booleans()):
+        # The next event, cut before its blank line: never dispatched.
+        following = AnthropicStream(
+            payloads=[payloads[cut]],
+            expected={},
+            blocks=(),
+            usages=(),
+            named=named,
+            ensure_ascii=ensure_ascii,
+        ).to_sse()
+        tail = following[: draw(st.integers(1, len(following) - 1))]
     return AnthropicStream(
-        payloads=payloads,
-        expected=expected,
+        payloads=kept,
+        expected=snapshot,
         blocks=tuple(blocks),
         usages=tuple(usages),
-        named=draw(st.booleans()),
-        ensure_ascii=draw(st.booleans()),
+        named=named,
+        ensure_ascii=ensure_ascii,
+        expected_error="IncompleteStream",
+        tail=tail,
     )
+
+
+def _cut_points(
+    payloads: list[dict[str, Any]], blocks: list[AnthropicBlock]
+) -> list[int]:
+    """Where a stream may stop short: after ``message_start``, before
+    ``message_stop``, with no block open or a text or thinking block open (the
+    partial input of an open tool block is the consumer's own business)."""
+    cuts: list[int] = []
+    started = False
+    open_type: str | None = None
+    for position, payload in enumerate(payloads):
+        kind = payload["type"]
+        if kind == "message_stop":
+            break
+        if kind == "message_start":
+            started = True
+        elif kind == "content_block_start":
+            open_type = blocks[payload["index"]].type
+        elif kind == "content_block_stop":
+            open_type = None
+        if started and open_type in (None, "text", "thinking"):
+            cuts.append(position + 1)
+    return cuts
+
+
+def _snapshot(
+    message: dict[str, Any],
+    kept: list[dict[str, Any]],
+    blocks: list[AnthropicBlock],
+    usages: list[dict[str, Any]],
+) -> dict[str, Any]:
+    """The ``message`` that the payloads *kept* add up to: the blocks stopped
+    so far as they end, an open text or thinking block with the text, the
+    citations and the signature sent so far, the stop fields and the usage of
+    the ``message_delta`` events so far."""
+    snapshot: dict[str, Any] = {**message}
+    content: list[dict[str, Any]] = []
+    partial: dict[str, Any] | None = None
+    steps = 1 if "usage" in message else 0
+    for payload in kept:
+        kind = payload["type"]
+        if kind == "content_block_start":
+            partial = dict(blocks[payload["index"]].start)
+        elif kind == "content_block_delta" and partial is not None:
+            delta = payload["delta"]
+            if delta["type"] in ("text_delta", "thinking_delta"):
+                field = delta["type"][: -len("_delta")]
+                partial[field] += delta[field]
+            elif delta["type"] == "citations_delta":
+                partial["citations"] = [
+                    *(partial.get("citations") or []),
+                    delta["citation"],
+                ]
+            elif delta["type"] == "signature_delta":
+                partial["signature"] = delta["signature"]
+        elif kind == "content_block_stop":
+            content.append(blocks[payload["index"]].final)
+            partial = None
+        elif kind == "message_delta":
+            snapshot.update(payload["delta"])
+            steps += 1
+            snapshot["usage"] = usages[steps - 1]
+    if partial is not None:
+        content.append(partial)
+    snapshot["content"] = content
+    return snapshot
 
 
 def anthropic_message_streams(
@@ -681,6 +821,8 @@ def anthropic_message_streams(
     stop_reasons: Sequence[str] = ANTHROPIC_STOP_REASONS,
     pings: bool = True,
     unknown_events: bool = True,
+    truncation: bool = False,
+    error_events: bool = False,
 ) -> st.SearchStrategy[AnthropicStream]:
     """Anthropic Messages streams, with the final message they imply.
 
@@ -701,6 +843,18 @@ def anthropic_message_streams(
     as sent, and ``usage`` the merge of every usage sent: a field sent
     overwrites, except with ``null`` (latest non-null wins).
 
+    With ``truncation`` or ``error_events``, some streams do not end well, and
+    :attr:`AnthropicStream.expected_error` says what a consumer must
+    conclude: ``"IncompleteStream"`` (the connection dropped after
+    ``message_start`` and before ``message_stop``, between blocks or inside a
+    text or thinking block, sometimes with the start of the next event in
+    :attr:`AnthropicStream.tail`) or ``"StreamError"`` (an ``error`` event,
+    ``{"type": "error", "error": {"type": "overloaded_error", ...}}``, at such
+    a point).  ``expected`` is then the snapshot there: the start message
+    with the blocks stopped so far as above, an open text or thinking block
+    with the text, citations and signature sent so far, and the stop fields
+    and usage of the ``message_delta`` events sent so far.
+
     Args:
         max_blocks: the most content blocks (0 may be drawn).
         max_text_size: the most characters in a text or thinking block.
@@ -712,24 +866,30 @@ def anthropic_message_streams(
         stop_reasons: the stop reasons to draw from.
         pings: put ``ping`` events at random places.
         unknown_events: put events of unknown types at random places.
+        truncation: some streams are cut (``expected_error``
+            ``"IncompleteStream"``).
+        error_events: some streams end in an ``error`` event
+            (``expected_error`` ``"StreamError"``).
 
     Returns:
         A strategy of :class:`AnthropicStream`.
+
+    Raises:
+        hypothesis.errors.InvalidArgument: an option of the wrong type or range.
     """
-    unknown = set(block_types) - set(ANTHROPIC_BLOCK_TYPES)
-    if unknown or not block_types:
-        raise ValueError(
-            f"block_types must be a non-empty subset of {ANTHROPIC_BLOCK_TYPES},"
-            f" got {tuple(block_types)!r}"
-        )
-    if not stop_reasons:
-        raise ValueError("stop_reasons must not be empty")
+    where = "anthropic_message_streams"
+    endings = ["complete"]
+    if check_bool(where, "truncation", truncation):
+        endings.append("cut")
+    if check_bool(where, "error_events", error_events):
+        endings.append("error")
     return _streams(
-        max_blocks,
-        max_text_size,
-        max_input_leaves,
-        tuple(block_types),
-        tuple(stop_reasons),
-        pings,
-        unknown_events,
+        check_int(where, "max_blocks", max_blocks, low=0),
+        check_int(where, "max_text_size", max_text_size, low=0),
+        check_int(where, "max_input_leaves", max_input_leaves, low=1),
+        check_choices(where, "block_types", block_types, ANTHROPIC_BLOCK_TYPES),
+        check_choices(where, "stop_reasons", stop_reasons),
+        check_bool(where, "pings", pings),
+        check_bool(where, "unknown_events", unknown_events),
+        tuple(endings),
     )

@@ -29,6 +29,9 @@ import re
 from typing import Any
 
 from hypothesis import strategies as st
+from hypothesis.errors import InvalidArgument
+
+from sseparse.testing._check import check_bool, check_int
 
 __all__ = ["json_deltas", "json_texts", "json_values", "same_json", "split_text"]
 
@@ -117,8 +120,23 @@ def json_values(
 
     Returns:
         A strategy of ``None | bool | int | float | str | list | dict`` values.
+
+    Raises:
+        hypothesis.errors.InvalidArgument: an option of the wrong type or range.
     """
-    return _values(max_leaves, allow_nan, lone_surrogates)
+    return _values(
+        *_value_options("json_values", max_leaves, allow_nan, lone_surrogates)
+    )
+
+
+def _value_options(
+    where: str, max_leaves: object, allow_nan: object, lone_surrogates: object
+) -> tuple[int, bool, bool]:
+    return (
+        check_int(where, "max_leaves", max_leaves, low=1),
+        check_bool(where, "allow_nan", allow_nan),
+        check_bool(where, "lone_surrogates", lone_surrogates),
+    )
 
 
 @functools.cache
@@ -264,8 +282,13 @@ def json_texts(
 
     Returns:
         A strategy of ``str``.
+
+    Raises:
+        hypothesis.errors.InvalidArgument: an option of the wrong type or range.
     """
-    return _json_texts(max_leaves, allow_nan, lone_surrogates)
+    return _json_texts(
+        *_value_options("json_texts", max_leaves, allow_nan, lone_surrogates)
+    )
 
 
 _HIGH_ESCAPE = re.compile(r"\\u[dD][89abAB][0-9a-fA-F]{2}(?=\\u)")
@@ -288,13 +311,15 @@ def _tricky_cuts(text: str) -> list[int]:
 
 
 @st.composite
-def _split(draw: st.DrawFn, text: str, tricky: list[int]) -> list[str]:
+def _split(
+    draw: st.DrawFn, text: str, tricky: list[int], max_random_cuts: int, empty: bool
+) -> list[str]:
     n = len(text)
     position = st.integers(0, n)
     if tricky:
         position = st.one_of(position, st.sampled_from(tricky))
     # Repeated positions, 0 and n make empty pieces.
-    cuts = draw(st.lists(position, max_size=32))
+    cuts = draw(st.lists(position, max_size=max_random_cuts))
     if n and draw(st.booleans()):
         # a run of one-character pieces
         start = draw(st.integers(0, n - 1))
@@ -304,11 +329,27 @@ def _split(draw: st.DrawFn, text: str, tricky: list[int]) -> list[str]:
         # fixed-size deltas, as from a token stream
         step = draw(st.integers(1, n))
         cuts.extend(range(step, n, step))
+    if not empty:
+        cuts = [cut for cut in set(cuts) if 0 < cut < n]
     cuts.sort()
     return [text[a:b] for a, b in itertools.pairwise([0, *cuts, n])]
 
 
-def split_text(text: str) -> st.SearchStrategy[list[str]]:
+def _split_options(
+    where: str, text: object, max_random_cuts: object, empty_pieces: object
+) -> tuple[str, int, bool]:
+    if not isinstance(text, str):
+        raise InvalidArgument(f"{where}(text) expects a str, got {type(text).__name__}")
+    return (
+        text,
+        check_int(where, "max_random_cuts", max_random_cuts, low=0),
+        check_bool(where, "empty_pieces", empty_pieces),
+    )
+
+
+def split_text(
+    text: str, *, max_random_cuts: int = 32, empty_pieces: bool = True
+) -> st.SearchStrategy[list[str]]:
     """Ways to cut *text* into deltas, at any character offsets.
 
     The pieces concatenate to exactly *text*.  They include empty pieces (also
@@ -317,14 +358,27 @@ def split_text(text: str) -> st.SearchStrategy[list[str]]:
 
     Args:
         text: the text to cut.
+        max_random_cuts: the most cuts at drawn places, on top of the runs of
+            one-character pieces and the fixed-size pieces.
+        empty_pieces: allow empty pieces; ``False``: each piece has at least
+            one character (and ``""`` gives ``[""]``).
 
     Returns:
         A strategy of lists of ``str`` whose ``"".join`` is *text*.
+
+    Raises:
+        hypothesis.errors.InvalidArgument: *text* is not a str, or an option of
+            the wrong type or range.
     """
-    return _split(str(text), [])
+    text, cuts, empty = _split_options(
+        "split_text", text, max_random_cuts, empty_pieces
+    )
+    return _split(text, [], cuts, empty)
 
 
-def json_deltas(text: str) -> st.SearchStrategy[list[str]]:
+def json_deltas(
+    text: str, *, max_random_cuts: int = 32, empty_pieces: bool = True
+) -> st.SearchStrategy[list[str]]:
     """Ways to cut JSON *text* into deltas, preferring the tricky cuts.
 
     Like :func:`split_text`, and half the cuts are drawn from the places where
@@ -335,12 +389,19 @@ def json_deltas(text: str) -> st.SearchStrategy[list[str]]:
 
     Args:
         text: the JSON text to cut.
+        max_random_cuts, empty_pieces: as for :func:`split_text`.
 
     Returns:
         A strategy of lists of ``str`` whose ``"".join`` is *text*.
+
+    Raises:
+        hypothesis.errors.InvalidArgument: *text* is not a str, or an option of
+            the wrong type or range.
     """
-    text = str(text)
-    return _split(text, _tricky_cuts(text))
+    text, cuts, empty = _split_options(
+        "json_deltas", text, max_random_cuts, empty_pieces
+    )
+    return _split(text, _tricky_cuts(text), cuts, empty)
 
 
 def same_json(a: Any, b: Any) -> bool:

@@ -30,6 +30,12 @@ delivered it, and keeps the two apart:
    The expected object holds the first id, type and name and the last usage,
    so an accumulator that overwrites ids or keeps the first usage fails.
 
+4. *The endings* (``truncation``, ``error_events``): a stream may stop after
+   a chunk that leaves a choice unfinished, or end in an error chunk; its
+   ``expected`` is then the snapshot there, built from the fragments of the
+   chunks sent (and their latest non-null usage and fingerprint), and
+   ``expected_error`` names the conclusion.
+
 Choice and tool-call indexes may have gaps and may first appear in any order,
 as the accumulation rules allow; ``in_order=True`` keeps them to ``0, 1, 2, ...``
 in order of first appearance, the shape SDKs that key by list position need.
@@ -46,6 +52,7 @@ import attrs
 from hypothesis import strategies as st
 
 from sseparse.sse import ServerSentEvent, encode
+from sseparse.testing._check import check_bool, check_choices, check_int
 from sseparse.testing._json import json_deltas, json_texts, split_text
 
 if TYPE_CHECKING:
@@ -54,6 +61,7 @@ if TYPE_CHECKING:
 __all__ = ["ChatStream", "openai_chat_streams"]
 
 _FINISH_REASONS = ("stop", "tool_calls", "length", "content_filter")
+_ERROR_TYPES = ("server_error", "rate_limit_error", "invalid_request_error")
 _REASONING_FIELDS = ("reasoning_content", "reasoning")
 
 # Characters that trip text handling: line ends of every kind (JSON escapes
@@ -154,17 +162,34 @@ class ChatStream:
     """One drawn Chat Completions stream and the final object it implies.
 
     Attributes:
-        chunks: the ``chat.completion.chunk`` payloads, in wire order.
+        chunks: the ``chat.completion.chunk`` payloads, in wire order (a
+            failed stream's last one is the error chunk ``{"error": ...}``).
         done: whether a ``data: [DONE]`` event follows the chunks.
         expected: the ``chat.completion`` (plain dicts, wire shape) that the
-            chunks add up to, built from the drawn answer, not from the chunks.
+            chunks add up to, built from the drawn answer, not from the chunks:
+            what ``close()`` returns, or, when :attr:`expected_error` is set,
+            the snapshot the error carries.
         ensure_ascii: how :meth:`to_sse` serializes the payloads.
+        expected_error: ``None`` for a whole stream; ``"IncompleteStream"``
+            for a cut one (a consumer must not report it as finished);
+            ``"StreamError"`` for one that ends in the provider's error.  The
+            names are sseparse's exceptions; another SDK maps them to its own.
+        error_body: a failed stream's error object (the error chunk's
+            ``"error"`` value, which ``StreamError.body`` carries); else
+            ``None``.
+        tail: bytes that :meth:`to_sse` appends after the events: a cut
+            stream's next event cut before its blank line, which a conforming
+            decoder never dispatches (WHATWG: an unfinished event is discarded
+            at the end of the stream); usually empty.
     """
 
     chunks: list[dict[str, Any]]
     done: bool
     expected: dict[str, Any]
     ensure_ascii: bool = False
+    expected_error: str | None = None
+    error_body: Any = None
+    tail: bytes = b""
 
     def to_events(self) -> list[ServerSentEvent]:
         """The stream as data-only events: one per chunk, then ``[DONE]``.
@@ -172,14 +197,7 @@ class ChatStream:
         Returns:
             :class:`~sseparse.ServerSentEvent` values, ``event`` ``"message"``.
         """
-        events = [
-            ServerSentEvent(
-                data=json.dumps(
-                    chunk, ensure_ascii=self.ensure_ascii, separators=(",", ":")
-                )
-            )
-            for chunk in self.chunks
-        ]
+        events = [_message(chunk, self.ensure_ascii) for chunk in self.chunks]
         if self.done:
             events.append(ServerSentEvent(data="[DONE]"))
         return events
@@ -188,9 +206,20 @@ class ChatStream:
         """The stream as a ``text/event-stream`` body (UTF-8 bytes).
 
         Returns:
-            The encoded :meth:`to_events`, as an OpenAI server sends them.
+            The encoded :meth:`to_events`, as an OpenAI server sends them,
+            then :attr:`tail`.
         """
-        return b"".join(encode(event) for event in self.to_events())
+        return b"".join(encode(event) for event in self.to_events()) + self.tail
+
+
+def _message(chunk: dict[str, Any], ensure_ascii: bool) -> ServerSentEvent:
+    return ServerSentEvent(
+        data=json.dumps(chunk, ensure_ascii=ensure_ascii, separators=(",", ":"))
+    )
+
+
+def _event(chunk: dict[str, Any], ensure_ascii: bool) -> bytes:
+    return encode(_message(chunk, ensure_ascii))
 
 
 # -- the answer --------------------------------------------------------------------
@@ -239,11 +268,12 @@ def _choice(
     max_argument_leaves: int,
     finish_reasons: Sequence[str],
     logprobs: bool,
+    options: _Options,
 ) -> _Choice:
     text = _texts(max_text_size)
-    reasoning = draw(st.one_of(st.none(), text))
+    reasoning = draw(st.one_of(st.none(), text)) if options.reasoning else None
     content = draw(st.one_of(text, text, st.none()))
-    refusal = draw(st.one_of(st.none(), st.none(), text))
+    refusal = draw(st.one_of(st.none(), st.none(), text)) if options.refusals else None
     count = draw(st.integers(0, max_tool_calls))
     tools = [
         _Tool(
@@ -506,6 +536,18 @@ def _build_chunk(
     return chunk
 
 
+@attrs.frozen
+class _Options:
+    """The switches of one :func:`openai_chat_streams` call."""
+
+    refusals: bool
+    reasoning: bool
+    logprobs: bool
+    usage: bool
+    quirks: bool
+    endings: tuple[str, ...]
+
+
 @st.composite
 def _streams(
     draw: st.DrawFn,
@@ -515,10 +557,11 @@ def _streams(
     max_argument_leaves: int,
     finish_reasons: tuple[str, ...],
     in_order: bool,
+    options: _Options,
 ) -> ChatStream:
     count = draw(st.integers(1, max_choices))
     indexes = draw(_indexes(count, in_order))
-    logprobs = draw(st.booleans())
+    logprobs = options.logprobs and draw(st.booleans())
     choices = [
         draw(
             _choice(
@@ -530,6 +573,7 @@ def _streams(
                 max_argument_leaves=max_argument_leaves,
                 finish_reasons=finish_reasons,
                 logprobs=logprobs,
+                options=options,
             )
         )
         for position, index in enumerate(indexes)
@@ -553,23 +597,22 @@ def _streams(
     service_tier = draw(st.sampled_from([None, "default", "flex"]))
     if service_tier is not None:
         metadata["service_tier"] = service_tier
-    usage = draw(_USAGE) if draw(st.booleans()) else None
-    resend = not in_order and draw(st.booleans())
+    usage = draw(_USAGE) if options.usage and draw(st.booleans()) else None
+    resend = options.quirks and not in_order and draw(st.booleans())
     # Usage values sent before the last one (latest non-null wins).
     earlier = draw(st.lists(_USAGE, max_size=2)) if usage and resend else []
     wire = _Wire(
         metadata=metadata,
         resend=resend,
         fingerprint=draw(st.one_of(st.none(), _IDS.map("fp_{}".format))),
-        fingerprint_nulls=draw(st.booleans()),
-        nulls=draw(st.booleans()),
-        obfuscation=draw(st.booleans()),
+        fingerprint_nulls=options.quirks and draw(st.booleans()),
+        nulls=options.quirks and draw(st.booleans()),
+        obfuscation=options.quirks and draw(st.booleans()),
         include_usage=usage is not None and draw(st.booleans()),
         reasoning_field=draw(st.sampled_from(_REASONING_FIELDS)),
     )
-    chunks = [
-        _build_chunk(draw, group, choices, wire) for group in _pack(draw, fragments)
-    ]
+    groups = _pack(draw, fragments)
+    chunks = [_build_chunk(draw, group, choices, wire) for group in groups]
     if earlier:
         at = sorted(
             draw(
@@ -604,29 +647,166 @@ def _streams(
         expected["service_tier"] = service_tier
     if wire.fingerprint is not None:
         expected["system_fingerprint"] = wire.last_fingerprint
+    ensure_ascii = draw(st.booleans())
+    ending = draw(st.sampled_from(options.endings))
+    # A cut leaves a choice unfinished (so the stream is incomplete); an
+    # error may come after any chunk.  Both come after one chunk at least.
+    finished: set[int] = set()
+    seen: set[int] = set()
+    cuts: list[int] = []
+    for k, group in enumerate(groups, start=1):
+        seen.update(fragment[0] for fragment in group)
+        finished.update(f[0] for f in group if f[1] == _FINISH)
+        if ending == "error" or seen - finished:
+            cuts.append(k)
+    if ending == "complete" or not cuts:
+        return ChatStream(
+            chunks=chunks,
+            done=draw(st.booleans()),
+            expected=expected,
+            ensure_ascii=ensure_ascii,
+        )
+    k = draw(st.sampled_from(cuts))
+    snapshot = _snapshot(groups[:k], chunks[:k], choices, metadata, wire)
+    if ending == "error":
+        body = {
+            "message": draw(_texts(max_text_size)),
+            "type": draw(st.sampled_from(_ERROR_TYPES)),
+            "param": None,
+            "code": draw(st.sampled_from([None, "rate_limit_exceeded"])),
+        }
+        return ChatStream(
+            chunks=[*chunks[:k], {"error": body}],
+            done=False,
+            expected=snapshot,
+            ensure_ascii=ensure_ascii,
+            expected_error="StreamError",
+            error_body=body,
+        )
+    tail = b""
+    if draw(st.booleans()):
+        # The next event, cut before its blank line: never dispatched.
+        cut = _event(chunks[k], ensure_ascii)
+        tail = cut[: draw(st.integers(1, len(cut) - 1))]
     return ChatStream(
-        chunks=chunks,
-        done=draw(st.booleans()),
-        expected=expected,
-        ensure_ascii=draw(st.booleans()),
+        chunks=chunks[:k],
+        done=False,
+        expected=snapshot,
+        ensure_ascii=ensure_ascii,
+        expected_error="IncompleteStream",
+        tail=tail,
     )
+
+
+def _snapshot(
+    groups: list[list[_Fragment]],
+    chunks: list[dict[str, Any]],
+    choices: list[_Choice],
+    metadata: dict[str, Any],
+    wire: _Wire,
+) -> dict[str, Any]:
+    """The ``chat.completion`` that the first chunks add up to: the
+    fragments of *groups* put into the drawn choices, and the metadata of
+    *chunks* (usage and fingerprint: the latest non-null one)."""
+    # choice position -> kind -> values; tool values per tool position.
+    sent: dict[int, dict[int, list[Any]]] = {}
+    tools: dict[int, dict[int, list[str]]] = {}
+    for group in groups:
+        for position, kind, tool_position, value in group:
+            sent.setdefault(position, {}).setdefault(kind, []).append(value)
+            if kind == _TOOL:
+                calls = tools.setdefault(position, {})
+                calls.setdefault(tool_position, []).append(value)
+    out: list[dict[str, Any]] = []
+    for position in sorted(sent, key=lambda p: choices[p].index):
+        choice, parts = choices[position], sent[position]
+
+        def text(kind: int, parts: dict[int, list[Any]] = parts) -> str | None:
+            return "".join(parts[kind]) if kind in parts else None
+
+        def entries(kind: int, parts: dict[int, list[Any]] = parts) -> Any:
+            return (
+                [e for entry in parts[kind] for e in entry] if kind in parts else None
+            )
+
+        message: dict[str, Any] = {
+            "role": "assistant",
+            "content": text(_CONTENT),
+            "refusal": text(_REFUSAL),
+        }
+        if _REASONING in parts:
+            message[wire.reasoning_field] = text(_REASONING)
+        calls = tools.get(position, {})
+        if calls:
+            message["tool_calls"] = [
+                {
+                    "id": choice.tools[n].id,
+                    "type": "function",
+                    "function": {
+                        "name": choice.tools[n].name,
+                        "arguments": "".join(calls[n]),
+                    },
+                }
+                for n in sorted(calls, key=lambda n: choice.tools[n].index)
+            ]
+        logprobs = None
+        if _LP_CONTENT in parts or _LP_REFUSAL in parts:
+            logprobs = {
+                "content": entries(_LP_CONTENT),
+                "refusal": entries(_LP_REFUSAL),
+            }
+        out.append(
+            {
+                "index": choice.index,
+                "message": message,
+                "logprobs": logprobs,
+                "finish_reason": parts[_FINISH][0] if _FINISH in parts else None,
+            }
+        )
+    snapshot: dict[str, Any] = {
+        "id": metadata["id"],
+        "object": "chat.completion",
+        "created": metadata["created"],
+        "model": metadata["model"],
+        "choices": out,
+        "usage": _latest(chunks, "usage"),
+    }
+    if "service_tier" in metadata:
+        snapshot["service_tier"] = metadata["service_tier"]
+    if wire.fingerprint is not None:
+        snapshot["system_fingerprint"] = _latest(chunks, "system_fingerprint")
+    return snapshot
+
+
+def _latest(chunks: list[dict[str, Any]], key: str) -> Any:
+    values = [chunk[key] for chunk in chunks if chunk.get(key) is not None]
+    return values[-1] if values else None
 
 
 def openai_chat_streams(
     *,
     max_choices: int = 3,
     max_tool_calls: int = 3,
+    parallel_tool_calls: bool = True,
     max_text_size: int = 40,
     max_argument_leaves: int = 8,
     finish_reasons: Sequence[str] = _FINISH_REASONS,
     in_order: bool = False,
+    refusals: bool = True,
+    reasoning: bool = True,
+    logprobs: bool = True,
+    usage: bool = True,
+    quirks: bool = True,
+    truncation: bool = False,
+    error_events: bool = False,
 ) -> st.SearchStrategy[ChatStream]:
     """OpenAI Chat Completions streams, with the final object they imply.
 
     Each :class:`ChatStream` holds the chunk payloads, whether ``[DONE]``
     follows, and ``expected``: the ``chat.completion`` built from the drawn
-    answer (never by accumulating the chunks).  Every choice ends with a
-    finish reason, so the stream is complete with or without ``[DONE]``.
+    answer (never by accumulating the chunks).  Unless the stream is cut or
+    fails (below), every choice ends with a finish reason, so the stream is
+    complete with or without ``[DONE]``.
 
     ``expected`` follows the accumulation contract: ``id``, ``object``
     (``"chat.completion"``), ``created``, ``model``, ``choices`` sorted by
@@ -639,9 +819,24 @@ def openai_chat_streams(
     ``refusal`` lists or ``None``) and ``finish_reason``.  Per-chunk
     ``obfuscation`` is not in it.
 
+    With ``truncation`` or ``error_events``, some streams do not end well, and
+    :attr:`ChatStream.expected_error` says what a consumer must conclude:
+    ``"IncompleteStream"`` (the connection dropped after a chunk that left a
+    choice unfinished: no ``[DONE]``, no usage chunk, sometimes the start of
+    the next event in :attr:`ChatStream.tail`) or ``"StreamError"`` (after
+    one chunk or more, a chunk ``{"error": {...}}``, the provider's error
+    body, :attr:`ChatStream.error_body`).  ``expected`` is then the snapshot
+    at that point, in the same shape: the choices seen so far with the text,
+    tool calls (partial arguments) and logprobs sent so far, ``finish_reason``
+    ``None`` where it has not come, the latest non-null usage and fingerprint
+    sent so far.
+
     Args:
-        max_choices: the most choices (at least 1 is drawn).
-        max_tool_calls: the most tool calls per choice.
+        max_choices: the most choices (``n``; at least 1 is drawn).
+        max_tool_calls: the most tool calls per choice (0: none).
+        parallel_tool_calls: several tool calls per choice, their argument
+            fragments interleaved (unless ``in_order``); ``False``: at most
+            one.
         max_text_size: the most characters in a content, refusal or reasoning
             text.
         max_argument_leaves: about the most leaves in a tool call's arguments.
@@ -651,19 +846,53 @@ def openai_chat_streams(
             calls re-sending other ids, types and names; several usage values)
             are left out: the shape that SDKs keyed by list position, such as
             ``openai``'s ``ChatCompletionStreamState``, accumulate correctly.
+        refusals: choices may carry a ``refusal`` text.
+        reasoning: choices may carry a reasoning text (``reasoning_content`` or
+            ``reasoning``, as DeepSeek, vLLM and OpenRouter send it).
+        logprobs: choices may carry ``logprobs`` (content and refusal).
+        usage: a usage chunk (``"choices": []``) may end the stream.
+        quirks: providers' deviations: tool calls re-sending other ids, types
+            and names (unless ``in_order``), usage values on content chunks and
+            ``null`` between them, ``system_fingerprint`` ``null`` in some
+            chunks, explicit ``null`` fields in deltas, per-chunk
+            ``obfuscation`` padding.  ``False``: none of them.
+        truncation: some streams are cut (``expected_error``
+            ``"IncompleteStream"``).
+        error_events: some streams end in an error chunk (``expected_error``
+            ``"StreamError"``).
 
     Returns:
         A strategy of :class:`ChatStream`.
+
+    Raises:
+        hypothesis.errors.InvalidArgument: an option of the wrong type or range.
     """
-    if max_choices < 1:
-        raise ValueError("max_choices must be at least 1")
-    if not finish_reasons:
-        raise ValueError("finish_reasons must not be empty")
+    where = "openai_chat_streams"
+    check_int(where, "max_choices", max_choices, low=1)
+    tools = check_int(where, "max_tool_calls", max_tool_calls, low=0)
+    if not check_bool(where, "parallel_tool_calls", parallel_tool_calls):
+        tools = min(tools, 1)
+    check_int(where, "max_text_size", max_text_size, low=0)
+    check_int(where, "max_argument_leaves", max_argument_leaves, low=1)
+    endings = ["complete"]
+    if check_bool(where, "truncation", truncation):
+        endings.append("cut")
+    if check_bool(where, "error_events", error_events):
+        endings.append("error")
+    options = _Options(
+        refusals=check_bool(where, "refusals", refusals),
+        reasoning=check_bool(where, "reasoning", reasoning),
+        logprobs=check_bool(where, "logprobs", logprobs),
+        usage=check_bool(where, "usage", usage),
+        quirks=check_bool(where, "quirks", quirks),
+        endings=tuple(endings),
+    )
     return _streams(
         max_choices,
-        max_tool_calls,
+        tools,
         max_text_size,
         max_argument_leaves,
-        tuple(finish_reasons),
-        in_order,
+        check_choices(where, "finish_reasons", finish_reasons),
+        check_bool(where, "in_order", in_order),
+        options,
     )

@@ -48,6 +48,11 @@ then how the wire delivered it, and keeps the two apart:
    item's own events stay in order), as output keyed by ``output_index``
    allows.
 
+5. *The endings* (``truncation``, ``error_events``): a stream may stop, or
+   end in an ``error`` event, where every item added is done; its
+   ``expected`` is then the latest lifecycle ``response`` with those items,
+   and ``expected_error`` names the conclusion.
+
 The framing is drawn too: named events (``event: response.output_text.delta``)
 or data-only ones, as proxies send them; :meth:`ResponsesStream.to_events`
 can produce either.  Everything shrinks towards one short message in few
@@ -73,6 +78,7 @@ from sseparse.testing._anthropic import (
     _input_text,
     _texts,
 )
+from sseparse.testing._check import check_bool, check_choices, check_int
 from sseparse.testing._json import json_deltas, json_values, split_text
 
 if TYPE_CHECKING:
@@ -288,6 +294,18 @@ class ResponsesStream:
         named: whether :meth:`to_events` names each event after its payload's
             ``type`` by default (else data-only, as some proxies send it).
         ensure_ascii: how the payloads are serialised.
+        expected_error: ``None`` for a whole stream; ``"IncompleteStream"``
+            for a cut one (no terminal event); ``"StreamError"`` for one that
+            ends in an ``error`` event.  :attr:`expected` (and
+            :attr:`expected_snapshot`) is then the snapshot the error
+            carries; :attr:`items` and :attr:`terminal` still describe the
+            whole response that was drawn (only its first items were sent,
+            and :attr:`corrections` lists theirs only).
+        error_body: a failed stream's ``error`` payload, as sent (what
+            ``StreamError.body`` carries); else ``None``.
+        tail: bytes that :meth:`to_sse` appends after the events: a cut
+            stream's next event cut before its blank line, which a conforming
+            decoder never dispatches; usually empty.
     """
 
     payloads: list[dict[str, Any]]
@@ -298,6 +316,9 @@ class ResponsesStream:
     corrections: tuple[dict[str, Any], ...] = ()
     named: bool = True
     ensure_ascii: bool = False
+    expected_error: str | None = None
+    error_body: Any = None
+    tail: bytes = b""
 
     def to_events(self, *, named: bool | None = None) -> list[ServerSentEvent]:
         """The stream as server-sent events, one per payload.
@@ -327,9 +348,9 @@ class ResponsesStream:
             named: as for :meth:`to_events`.
 
         Returns:
-            The encoded :meth:`to_events`.
+            The encoded :meth:`to_events`, then :attr:`tail`.
         """
-        return b"".join(map(encode, self.to_events(named=named)))
+        return b"".join(map(encode, self.to_events(named=named))) + self.tail
 
 
 # -- items -------------------------------------------------------------------------
@@ -781,6 +802,7 @@ def _streams(
     interleave: bool,
     unknown_events: bool,
     disagreements: bool,
+    endings: tuple[str, ...],
 ) -> ResponsesStream:
     obfuscate = draw(st.booleans())
     wire = _Wire(
@@ -860,19 +882,94 @@ def _streams(
         ):
             name = draw(_UNKNOWN)
             payloads.insert(place, {"type": f"response.{name}", "value": draw(_SHORT)})
-    payloads.append({"type": f"response.{terminal}", "response": ending})
-    for number, payload in enumerate(payloads):
-        payload["sequence_number"] = number
+    named, ensure_ascii = draw(st.booleans()), draw(st.booleans())
+    last = {"type": f"response.{terminal}", "response": ending}
+    ending_kind = draw(st.sampled_from(endings))
+    cuts = _cut_points(payloads) if ending_kind != "complete" else []
+    if not cuts:
+        payloads.append(last)
+        _number(payloads)
+        return ResponsesStream(
+            payloads=payloads,
+            expected={**ending, "output": finals},
+            expected_snapshot={**latest, "output": finals},
+            items=tuple(items),
+            terminal=terminal,
+            corrections=tuple(_corrections(items)),
+            named=named,
+            ensure_ascii=ensure_ascii,
+        )
+    cut = draw(st.sampled_from(cuts))
+    kept, following = payloads[:cut], [*payloads[cut:], last]
+    done = sum(p["type"] == "response.output_item.done" for p in kept)
+    lifecycle_now = [p for p in kept if p["type"] in _LIFECYCLE][-1]["response"]
+    snapshot = {**lifecycle_now, "output": finals[:done]}
+    error: dict[str, Any] | None = None
+    if ending_kind == "error":
+        error = {
+            "type": "error",
+            "code": draw(st.sampled_from(["server_error", "rate_limit_exceeded"])),
+            "message": draw(_SHORT),
+            "param": None,
+        }
+        kept.append(error)
+    _number(kept)
+    tail = b""
+    if error is None and draw(st.booleans()):
+        # The next event, cut before its blank line: never dispatched.
+        _number(following, start=len(kept))
+        event = encode(
+            ResponsesStream(
+                payloads=following[:1],
+                expected={},
+                expected_snapshot={},
+                items=(),
+                terminal=terminal,
+                named=named,
+                ensure_ascii=ensure_ascii,
+            ).to_events()[0]
+        )
+        tail = event[: draw(st.integers(1, len(event) - 1))]
     return ResponsesStream(
-        payloads=payloads,
-        expected={**ending, "output": finals},
-        expected_snapshot={**latest, "output": finals},
+        payloads=kept,
+        expected=snapshot,
+        expected_snapshot=snapshot,
         items=tuple(items),
         terminal=terminal,
-        corrections=tuple(_corrections(items)),
-        named=draw(st.booleans()),
-        ensure_ascii=draw(st.booleans()),
+        corrections=tuple(_corrections(items[:done])),
+        named=named,
+        ensure_ascii=ensure_ascii,
+        expected_error="IncompleteStream" if error is None else "StreamError",
+        error_body=error,
+        tail=tail,
     )
+
+
+_LIFECYCLE = ("response.created", "response.queued", "response.in_progress")
+
+
+def _number(payloads: list[dict[str, Any]], start: int = 0) -> None:
+    for number, payload in enumerate(payloads, start):
+        payload["sequence_number"] = number
+
+
+def _cut_points(payloads: list[dict[str, Any]]) -> list[int]:
+    """Where a stream may stop short: after ``response.created``, before the
+    terminal event, where the items added so far are all done and are the
+    first ones (``output_index`` 0, 1, ...): a partial item is the consumer's
+    own business."""
+    cuts: list[int] = []
+    added: set[int] = set()
+    done: set[int] = set()
+    for position, payload in enumerate(payloads, start=1):
+        kind = payload["type"]
+        if kind == "response.output_item.added":
+            added.add(payload["output_index"])
+        elif kind == "response.output_item.done":
+            done.add(payload["output_index"])
+        if added == done and done == set(range(len(done))):
+            cuts.append(position)
+    return cuts
 
 
 def _corrections(items: list[ResponsesItem]) -> list[dict[str, Any]]:
@@ -906,6 +1003,8 @@ def openai_responses_streams(
     interleave: bool = False,
     unknown_events: bool = True,
     disagreements: bool = False,
+    truncation: bool = False,
+    error_events: bool = False,
 ) -> st.SearchStrategy[ResponsesStream]:
     """OpenAI Responses streams, with the final response they imply.
 
@@ -924,6 +1023,16 @@ def openai_responses_streams(
     and logprobs, its whole ``arguments`` / ``input`` / ``code``, its status
     ``completed`` and the fields only the end brings (search actions and
     results, image results, MCP output, encrypted reasoning).
+
+    With ``truncation`` or ``error_events``, some streams do not end well, and
+    :attr:`ResponsesStream.expected_error` says what a consumer must
+    conclude: ``"IncompleteStream"`` (the connection dropped after
+    ``response.created`` and before the terminal event, where every item
+    added so far is done, sometimes with the start of the next event in
+    :attr:`ResponsesStream.tail`) or ``"StreamError"`` (an ``error`` event,
+    ``{"type": "error", "code": ..., "message": ..., "param": null}``, at
+    such a point).  ``expected`` is then the snapshot there: the latest
+    lifecycle event's ``response`` with ``output`` the items done so far.
 
     Args:
         max_items: the most output items (at least one is drawn).
@@ -948,29 +1057,32 @@ def openai_responses_streams(
             so its final part or item) differ from its deltas joined, as a
             server that corrects itself (or a proxy that garbles deltas)
             would; :attr:`ResponsesStream.corrections` lists them.
+        truncation: some streams are cut (``expected_error``
+            ``"IncompleteStream"``).
+        error_events: some streams end in an ``error`` event
+            (``expected_error`` ``"StreamError"``).
 
     Returns:
         A strategy of :class:`ResponsesStream`.
+
+    Raises:
+        hypothesis.errors.InvalidArgument: an option of the wrong type or range.
     """
-    bad = set(item_types) - set(RESPONSES_ITEM_TYPES)
-    if bad or not item_types:
-        raise ValueError(
-            f"item_types must be a non-empty subset of {RESPONSES_ITEM_TYPES},"
-            f" got {tuple(item_types)!r}"
-        )
-    if not terminals or set(terminals) - set(RESPONSES_TERMINALS):
-        raise ValueError(
-            f"terminals must be a non-empty subset of {RESPONSES_TERMINALS},"
-            f" got {tuple(terminals)!r}"
-        )
+    where = "openai_responses_streams"
+    endings = ["complete"]
+    if check_bool(where, "truncation", truncation):
+        endings.append("cut")
+    if check_bool(where, "error_events", error_events):
+        endings.append("error")
     return _streams(
-        max_items,
-        max_text_size,
-        max_input_leaves,
-        tuple(item_types),
-        tuple(terminals),
-        quirks,
-        interleave,
-        unknown_events,
-        disagreements,
+        check_int(where, "max_items", max_items, low=1),
+        check_int(where, "max_text_size", max_text_size, low=0),
+        check_int(where, "max_input_leaves", max_input_leaves, low=1),
+        check_choices(where, "item_types", item_types, RESPONSES_ITEM_TYPES),
+        check_choices(where, "terminals", terminals, RESPONSES_TERMINALS),
+        check_bool(where, "quirks", quirks),
+        check_bool(where, "interleave", interleave),
+        check_bool(where, "unknown_events", unknown_events),
+        check_bool(where, "disagreements", disagreements),
+        tuple(endings),
     )

@@ -26,6 +26,7 @@ import pytest
 from anthropic.types import Message
 from anthropic.types.beta import BetaMessage
 from hypothesis import given
+from hypothesis.errors import InvalidArgument
 
 from sseparse import SSEDecoder
 from sseparse.testing import (
@@ -279,7 +280,7 @@ def test_options_restrict_the_draw(stream: AnthropicStream) -> None:
     ],
 )
 def test_bad_options_are_refused(kwargs: dict[str, Any]) -> None:
-    with pytest.raises(ValueError, match="must"):
+    with pytest.raises(InvalidArgument, match="expects a non-empty"):
         anthropic_message_streams(**kwargs)
 
 

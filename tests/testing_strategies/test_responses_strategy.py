@@ -30,6 +30,7 @@ from typing import Any
 
 import pytest
 from hypothesis import given, settings
+from hypothesis.errors import InvalidArgument
 from openai.types.responses import Response, ResponseStreamEvent
 
 from sseparse import SSEDecoder
@@ -436,7 +437,7 @@ def test_options_restrict_the_draw(stream: ResponsesStream) -> None:
     ],
 )
 def test_bad_options_are_refused(kwargs: dict[str, Any]) -> None:
-    with pytest.raises(ValueError, match="must"):
+    with pytest.raises(InvalidArgument, match="expects a non-empty"):
         openai_responses_streams(**kwargs)
 
 
