@@ -83,9 +83,14 @@ from sseparse.errors import (
 from sseparse.jsonstream import MISSING, parse_partial
 from sseparse.limits import DEFAULT_LIMITS, Limits
 from sseparse.llm import _loads
-from sseparse.llm._eventclass import tuple_maker
 from sseparse.llm._finish import normalise
-from sseparse.llm._machine import AccumulatorBase, AccumulatorState
+from sseparse.llm._machine import (
+    AccumulatorBase,
+    AccumulatorState,
+    make_arguments_delta,
+    make_chunk_received,
+    make_content_delta,
+)
 from sseparse.llm._merge import Merge, Table
 from sseparse.llm._text import TextSlot
 from sseparse.llm.events import (
@@ -133,29 +138,11 @@ _ERROR = AccumulatorState.ERROR
 
 Events = list[AnthropicStreamEvent]
 
-# The events of feed()'s fast path, built by one C call each (see
-# sseparse.llm._eventclass): the tuples list the fields in the classes'
-# layout, which tuple_maker checks here, at import.
-_make_chunk_received = tuple_maker(ChunkReceived, ("chunk", "choice_index"))
-_make_content_delta = tuple_maker(
-    ContentDelta,
-    ("choice_index", "index", "content_index", "delta", "_slot", "_end", "_json"),
-)
-_make_arguments_delta = tuple_maker(
-    ToolCallArgumentsDelta,
-    (
-        "choice_index",
-        "index",
-        "content_index",
-        "id",
-        "name",
-        "call_type",
-        "provider_executed",
-        "arguments_delta",
-        "_slot",
-        "_end",
-    ),
-)
+# The events of feed()'s fast path, built by one C call each (the makers are
+# shared by the three accumulators: sseparse/llm/_machine.py).
+_make_chunk_received = make_chunk_received
+_make_content_delta = make_content_delta
+_make_arguments_delta = make_arguments_delta
 
 
 class MessageState(enum.Enum):

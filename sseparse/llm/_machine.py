@@ -18,9 +18,19 @@ from typing import Any, ClassVar, NoReturn
 
 from sseparse.errors import InvalidChunk, UsageError, WrongProtocol, excerpt
 from sseparse.llm._detect import check_first_payload
+from sseparse.llm._eventclass import tuple_maker
 from sseparse.llm._formats import ParsingOptions, Protocol
+from sseparse.llm.events import ChunkReceived, ContentDelta, ToolCallArgumentsDelta
 
-__all__ = ["AccumulatorBase", "AccumulatorState", "Path", "path"]
+__all__ = [
+    "AccumulatorBase",
+    "AccumulatorState",
+    "Path",
+    "make_arguments_delta",
+    "make_chunk_received",
+    "make_content_delta",
+    "path",
+]
 
 
 class AccumulatorState(enum.Enum):
@@ -33,6 +43,30 @@ class AccumulatorState(enum.Enum):
 
 
 _ERROR = AccumulatorState.ERROR
+
+# The events of the accumulators' fast paths, built by one C call each (see
+# sseparse.llm._eventclass): the tuples list the fields in the classes'
+# layout, which tuple_maker checks here, at import.
+make_chunk_received = tuple_maker(ChunkReceived, ("chunk", "choice_index"))
+make_content_delta = tuple_maker(
+    ContentDelta,
+    ("choice_index", "index", "content_index", "delta", "_slot", "_end", "_json"),
+)
+make_arguments_delta = tuple_maker(
+    ToolCallArgumentsDelta,
+    (
+        "choice_index",
+        "index",
+        "content_index",
+        "id",
+        "name",
+        "call_type",
+        "provider_executed",
+        "arguments_delta",
+        "_slot",
+        "_end",
+    ),
+)
 
 Path = tuple[str | int, ...]  # where a field is, for messages
 

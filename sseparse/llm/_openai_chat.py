@@ -104,9 +104,14 @@ from sseparse.errors import (
 )
 from sseparse.limits import DEFAULT_LIMITS, Limits
 from sseparse.llm import _loads
-from sseparse.llm._eventclass import tuple_maker
 from sseparse.llm._finish import normalise
-from sseparse.llm._machine import AccumulatorBase, AccumulatorState, Path
+from sseparse.llm._machine import (
+    AccumulatorBase,
+    AccumulatorState,
+    Path,
+    make_chunk_received,
+    make_content_delta,
+)
 from sseparse.llm._merge import OPENAI_CHAT, Merge, set_once
 from sseparse.llm._text import TextSlot
 from sseparse.llm.events import (
@@ -182,13 +187,10 @@ _FAST_CONTENT = (
 
 
 # The two events made for every chunk are built by one C call each (no Python
-# frame, whatever their number of fields): the argument is the tuple of their
-# fields in the classes' layout, which tuple_maker checks here, at import.
-_make_chunk_received = tuple_maker(ChunkReceived, ("chunk", "choice_index"))
-_make_content_delta = tuple_maker(
-    ContentDelta,
-    ("choice_index", "index", "content_index", "delta", "_slot", "_end", "_json"),
-)
+# frame, whatever their number of fields; the makers are shared by the three
+# accumulators: sseparse/llm/_machine.py).
+_make_chunk_received = make_chunk_received
+_make_content_delta = make_content_delta
 
 
 def _new_chunk_received(chunk: dict[str, Any]) -> ChunkReceived:

@@ -115,9 +115,15 @@ from sseparse.errors import (
 )
 from sseparse.limits import DEFAULT_LIMITS, Limits
 from sseparse.llm import _loads
-from sseparse.llm._eventclass import tuple_maker
 from sseparse.llm._finish import normalise
-from sseparse.llm._machine import AccumulatorBase, AccumulatorState, Path
+from sseparse.llm._machine import (
+    AccumulatorBase,
+    AccumulatorState,
+    Path,
+    make_arguments_delta,
+    make_chunk_received,
+    make_content_delta,
+)
 from sseparse.llm._machine import path as path_of
 from sseparse.llm._merge import Merge, Table
 from sseparse.llm._text import TextSlot
@@ -125,9 +131,7 @@ from sseparse.llm.events import (
     AudioDelta,
     AudioDone,
     ChoiceFinished,
-    ChunkReceived,
     CitationAdded,
-    ContentDelta,
     ContentDone,
     ImagePartial,
     LogprobsContentDelta,
@@ -177,28 +181,11 @@ _ERROR = AccumulatorState.ERROR
 
 Events = list[ResponsesStreamEvent]
 
-# The events of the hottest handlers, built by one C call each (tuple_maker
-# checks the field layout at import).
-_make_chunk_received = tuple_maker(ChunkReceived, ("chunk", "choice_index"))
-_make_content_delta = tuple_maker(
-    ContentDelta,
-    ("choice_index", "index", "content_index", "delta", "_slot", "_end", "_json"),
-)
-_make_arguments_delta = tuple_maker(
-    ToolCallArgumentsDelta,
-    (
-        "choice_index",
-        "index",
-        "content_index",
-        "id",
-        "name",
-        "call_type",
-        "provider_executed",
-        "arguments_delta",
-        "_slot",
-        "_end",
-    ),
-)
+# The events of the hottest handlers, built by one C call each (the makers are
+# shared by the three accumulators: sseparse/llm/_machine.py).
+_make_chunk_received = make_chunk_received
+_make_content_delta = make_content_delta
+_make_arguments_delta = make_arguments_delta
 
 
 class ResponseState(enum.Enum):
