@@ -17,7 +17,9 @@ What it generates:
   step it takes is a row.  The inputs are chosen here; what the machine does
   with them is read from the machine, and every member of its state enum must
   be reached, else the build fails;
-* the ``:::`` block of ``sseparse.llm``'s reference, from its ``__all__``.
+* the ``:::`` block of ``sseparse.llm``'s reference, from its ``__all__``;
+* the front page's speed tables, from what ``python -m benchmarks`` measured
+  (``benchmarks/results/*.json``): every workload's ratios, every goal.
 
 It also keeps griffe's warnings about grouped docstring entries out of the
 strict build (:class:`GroupedNames`).
@@ -34,6 +36,7 @@ import json
 import logging
 import re
 import typing
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -705,6 +708,62 @@ def _api_llm() -> str:
     )
 
 
+# ------------------------------------------------------------ benchmarks
+
+BENCH_RESULTS = Path(__file__).resolve().parents[1] / "benchmarks" / "results"
+BENCH_LAYERS = ("sse", "jsonstream", "structured", "llm", "transport")
+
+
+def bench_results() -> list[dict[str, Any]]:
+    """What ``python -m benchmarks`` last measured, one dict per layer."""
+    return [
+        json.loads((BENCH_RESULTS / f"{name}.json").read_text(encoding="utf-8"))
+        for name in BENCH_LAYERS
+    ]
+
+
+def _ratio(value: float) -> str:
+    return f"{value:.3g}x" if value < 100 else f"{value:.0f}x"
+
+
+def _bench_comparison() -> str:
+    """Each workload: every other implementation's time over sseparse's."""
+    rows = []
+    for result in bench_results():
+        versions = result["versions"]
+        for case in result["cases"]:
+            ours = next(f for f in case["figures"] if f["role"] == "sseparse")
+            others = [
+                f"{f['name']} {versions.get(f['name'], '')}".strip()
+                + (" (floor)" if f["role"] == "floor" else "")
+                + f": {_ratio(f['median_s'] / ours['median_s'])}"
+                for f in case["figures"]
+                if f is not ours
+            ]
+            rows.append(
+                [result["layer"], case["title"], ours["name"], "; ".join(others)]
+            )
+    header = ["layer", "workload", "sseparse", "their time over sseparse's"]
+    return _table(header, rows)
+
+
+def _bench_goals() -> str:
+    """Every goal of the benchmarks, as measured."""
+    verdicts = {True: "met", False: "**not met**", None: "not measured"}
+    rows = [
+        [
+            result["layer"],
+            goal["text"],
+            "—" if goal["value"] is None else _ratio(goal["value"]),
+            f"{goal['op']} {goal['bound']:g}x",
+            verdicts[goal["met"]],
+        ]
+        for result in bench_results()
+        for goal in result["goals"]
+    ]
+    return _table(["layer", "goal", "measured", "bound", ""], rows)
+
+
 TABLES: dict[str, Callable[[], str]] = {
     "sse-states": _state_enum("sseparse.sse.DecoderState"),
     "sse-transitions": _sse,
@@ -732,6 +791,8 @@ TABLES: dict[str, Callable[[], str]] = {
     "finish": _finish,
     "unions": _unions,
     "api-llm": _api_llm,
+    "bench-comparison": _bench_comparison,
+    "bench-goals": _bench_goals,
 }
 
 

@@ -1,0 +1,1 @@
+"""sseparse benchmarks: ``python -m benchmarks`` (see __main__.py and README.md)."""
