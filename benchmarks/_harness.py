@@ -179,6 +179,7 @@ class Goal:
     value: str
     op: Op
     bound: float
+    unit: str = "x"  # how the report writes value and bound: "x", " µs"
 
 
 @dataclass(frozen=True)
@@ -221,8 +222,12 @@ CHECK = Settings(min_sample_s=0.02, max_rounds=7, min_rounds=7, budget_scale=1.0
 
 
 def _sample(run: Run, arg: Any, number: int) -> float:
-    """CPU seconds per call, over ``number`` calls with the collector off."""
-    gc.collect()
+    """CPU seconds per call, over ``number`` calls with the collector off.
+
+    The collector runs once per round (:func:`_interleave`), not before each
+    sample: with the SDKs' modules imported a full collection costs about
+    0.1 s, more than many samples.
+    """
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -235,10 +240,16 @@ def _sample(run: Run, arg: Any, number: int) -> float:
             gc.enable()
 
 
+# A peer's first run at least this long is also its first sample: its warm-up
+# is lost in it, and a slow peer then costs one run less.  Never sseparse's.
+SLOW_RUN_S = 1.0
+
+
 @dataclass
 class _Contender:
     impl: Impl
     run: Run
+    arg: Any = None
     number: int = 1
     first_s: float = 0.0
     rounds: int = 1
@@ -250,41 +261,54 @@ def _prepare(
 ) -> None:
     """Warm up, check the result, calibrate the repeat count."""
     gc.collect()
-    start = clock()
-    result = contender.run(work.arg)
-    contender.first_s = max(clock() - start, 1e-7)
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        start = clock()
+        result = contender.run(work.arg)
+        contender.first_s = max(clock() - start, 1e-7)
+    finally:
+        if enabled:
+            gc.enable()
     if check is not None:
         try:
             check(work.expected, result)
         except AssertionError as exc:
             raise AssertionError(f"{contender.impl.name}: wrong result: {exc}") from exc
     contender.number = max(1, math.ceil(settings.min_sample_s / contender.first_s))
+    if contender.first_s >= SLOW_RUN_S and contender.impl.role != "sseparse":
+        contender.samples.append(contender.first_s)
 
 
 def _rounds(contenders: Sequence[_Contender], budget_s: float, s: Settings) -> None:
     """As many rounds as the case's budget allows, within the settings' bounds.
 
     A contender whose ``min_rounds`` samples would overrun its share of the
-    budget more than threefold (a slow peer) gets fewer, at least one.
+    budget more than threefold (a slow peer) gets fewer, at least one; an
+    sseparse implementation never does.
     """
     share = budget_s * s.budget_scale / max(1, len(contenders))
     for c in contenders:
         per_sample = c.first_s * c.number
         fit = int(share / per_sample)
         c.rounds = max(1, min(s.max_rounds, fit))
-        if c.rounds < s.min_rounds and per_sample * s.min_rounds <= 3 * share:
+        # sseparse's figures are what the goals judge: never fewer rounds
+        if c.rounds < s.min_rounds and (
+            c.impl.role == "sseparse" or per_sample * s.min_rounds <= 3 * share
+        ):
             c.rounds = s.min_rounds
 
 
-def _interleave(contenders: Sequence[_Contender], arg: Any) -> None:
+def _interleave(contenders: Sequence[_Contender]) -> None:
     """Rounds of one sample each, the order rotated every round."""
     total = max(c.rounds for c in contenders)
     n = len(contenders)
     for r in range(total):
+        gc.collect()
         for i in range(n):
             c = contenders[(i + r) % n]
             if len(c.samples) < c.rounds:
-                c.samples.append(_sample(c.run, arg, c.number))
+                c.samples.append(_sample(c.run, c.arg, c.number))
 
 
 def _figure(c: _Contender) -> dict[str, Any]:
@@ -323,11 +347,11 @@ def measure(
     settings: Settings,
 ) -> list[dict[str, Any]]:
     """Median CPU time per call of each implementation on one input."""
-    contenders = [_Contender(impl, run) for impl, run in pairs]
+    contenders = [_Contender(impl, run, work.arg) for impl, run in pairs]
     for c in contenders:
         _prepare(c, work, check, settings)
     _rounds(contenders, budget_s, settings)
-    _interleave(contenders, work.arg)
+    _interleave(contenders)
     return [_figure(c) for c in contenders]
 
 
@@ -387,6 +411,7 @@ def _measure_scaling(
     settings: Settings,
     loaded: dict[str, Run],
     missing: dict[str, str],
+    limit: bool = True,
 ) -> dict[str, Any]:
     progress(f"  {scaling.key}: {scaling.title}")
     pairs = _load(impls, loaded, missing)
@@ -400,15 +425,21 @@ def _measure_scaling(
         }
         for impl, _ in pairs
     }
+    # Every size's samples are taken in the same rounds, so that a growth
+    # ratio (cost at 16·N over cost at N) is of two figures the same drift of
+    # the machine weighed on alike.  The first runs go by size, smallest
+    # first: an implementation whose next run, extrapolated quadratically
+    # from its last, would exceed run_limit_s is not run at that size.
+    contenders: list[tuple[int, _Contender]] = []
+    first: dict[str, tuple[int, float]] = {}
     for size in sizes:
         work = scaling.build(size)
-        active: list[tuple[Impl, Run]] = []
         for impl, run in pairs:
             line = series[impl.name]
             if line["stopped"] is not None:
                 continue
-            if line["sizes"]:
-                last_size, last_s = line["sizes"][-1], line["median_s"][-1]
+            if limit and impl.name in first:
+                last_size, last_s = first[impl.name]
                 guess = last_s * (size / last_size) ** 2
                 if guess > scaling.run_limit_s:
                     line["stopped"] = (
@@ -416,17 +447,23 @@ def _measure_scaling(
                         f" one run would take about {guess:.0f} s"
                     )
                     continue
-            active.append((impl, run))
-        if not active:
-            break
-        for f in measure(active, work, scaling.check, scaling.budget_s, settings):
-            series[f["name"]]["sizes"].append(size)
-            series[f["name"]]["median_s"].append(f["median_s"])
+            contender = _Contender(impl, run, work.arg)
+            _prepare(contender, work, scaling.check, settings)
+            first[impl.name] = (size, contender.first_s)
+            contenders.append((size, contender))
+    _rounds([c for _, c in contenders], scaling.budget_s * len(sizes), settings)
+    _interleave([c for _, c in contenders])
+    for size, c in contenders:
+        figure = _figure(c)
+        series[c.impl.name]["sizes"].append(size)
+        series[c.impl.name]["median_s"].append(figure["median_s"])
+    for size in sizes:
         progress(
             f"    {size:>12,}: "
             + ", ".join(
-                f"{n} {series[n]['median_s'][-1] * 1e3:.2f} ms"
-                for n, _ in ((i.name, r) for i, r in active)
+                f"{c.impl.name} {statistics.median(c.samples) * 1e3:.2f} ms"
+                for n, c in contenders
+                if n == size
             )
         )
     for line in series.values():
@@ -494,6 +531,7 @@ def judge(goal: Goal, result: dict[str, Any]) -> dict[str, Any]:
         "value": value,
         "op": goal.op,
         "bound": goal.bound,
+        "unit": goal.unit,
         "met": met,
     }
 
@@ -561,7 +599,10 @@ def measure_layer(layer: Layer, settings: Settings) -> dict[str, Any]:
     impls = {i.name: i for c in layer.cases for i in c.impls}
     impls.update({i.name: i for s in layer.scalings for i in s.impls})
     result["versions"] = {
+        # a floor or the standard library has no version of its own to show
         name: version_of(i.distribution)
+        if i.distribution or i.role == "sseparse"
+        else ""
         for name, i in impls.items()
         if name not in missing
     }
@@ -580,7 +621,9 @@ def check_layer(layer: Layer) -> list[dict[str, Any]]:
             continue
         ours = [i for i in scaling.impls if i.role == "sseparse"]
         small, big = scaling.check_sizes
-        measured = _measure_scaling(scaling, (small, big), ours, CHECK, loaded, missing)
+        measured = _measure_scaling(
+            scaling, (small, big), ours, CHECK, loaded, missing, limit=False
+        )
         for line in measured["series"]:
             ratio = line["median_s"][1] / line["median_s"][0]
             bound = (big / small) * scaling.check_factor

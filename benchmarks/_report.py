@@ -9,6 +9,7 @@ running the rest again.  matplotlib is imported only to draw the charts
 from __future__ import annotations
 
 import sys
+import textwrap
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -29,6 +30,8 @@ def fmt_time(seconds: float) -> str:
 
 def fmt_rate(value: float, unit: str) -> str:
     """``720 k events/s``, ``153 MB/s``: three significant digits."""
+    if unit == "MB" and value < 1:
+        return f"{value * 1000:.3g} KB/s"
     for factor, prefix in ((1e9, "G"), (1e6, "M"), (1e3, "k")):
         if value >= factor and unit not in ("MB", "KB"):
             return f"{value / factor:.3g} {prefix} {unit}/s"
@@ -47,10 +50,10 @@ def fmt_size(size: float, unit: str) -> str:
     return f"{size:,g} {unit}"
 
 
-def fmt_value(value: float | None) -> str:
+def fmt_value(value: float | None, unit: str = "x") -> str:
     if value is None:
         return "not measured"
-    return f"{value:.3g}x" if value < 100 else f"{value:.0f}x"
+    return f"{value:.3g}{unit}" if value < 100 else f"{value:.0f}{unit}"
 
 
 def _ours(figures: Sequence[dict[str, Any]]) -> dict[str, Any] | None:
@@ -109,9 +112,10 @@ def goal_rows(result: dict[str, Any], with_layer: bool) -> list[str]:
     for goal in result["goals"]:
         met = {True: "met", False: "**not met**", None: "not measured"}[goal["met"]]
         layer = f"{result['layer']} | " if with_layer else ""
+        unit = goal.get("unit", "x")
         rows.append(
-            f"| {layer}{goal['text']} | {fmt_value(goal['value'])}"
-            f" | {goal['op']} {goal['bound']:g}x | {met} |"
+            f"| {layer}{goal['text']} | {fmt_value(goal['value'], unit)}"
+            f" | {goal['op']} {goal['bound']:g}{unit} | {met} |"
         )
     return rows
 
@@ -241,8 +245,8 @@ def summary(results: Sequence[dict[str, Any]]) -> str:
         for g in r["goals"]:
             met = {True: "met", False: "NOT MET", None: "not measured"}[g["met"]]
             lines.append(
-                f"{r['layer']:<11} {fmt_value(g['value']):>9}"
-                f" {g['op']} {g['bound']:g}x  {met}: {g['text']}"
+                f"{r['layer']:<11} {fmt_value(g['value'], g['unit']):>9}"
+                f" {g['op']} {g['bound']:g}{g['unit']}  {met}: {g['text']}"
             )
     return "\n".join(lines)
 
@@ -288,7 +292,9 @@ def _throughput_chart(plt: Any, result: dict[str, Any], path: Path) -> None:
     )
     for ax, case in zip(axes[:, 0], cases, strict=True):
         figures = list(reversed(case["figures"]))
-        values = [f["throughput"] for f in figures]
+        # MB/s on an engineering axis would read "10m": plot bytes/s instead
+        scale, unit = (1e6, "bytes") if case["unit"] == "MB" else (1.0, case["unit"])
+        values = [f["throughput"] * scale for f in figures]
         names = [f["name"] for f in figures]
         ax.barh(names, values, color=[palette[n] for n in names])
         if max(values) / max(min(values), 1e-300) > 30:
@@ -299,9 +305,9 @@ def _throughput_chart(plt: Any, result: dict[str, Any], path: Path) -> None:
             label = fmt_rate(f["throughput"], case["unit"])
             if ours is not None and f is not ours:
                 label += f"  ({f['median_s'] / ours['median_s']:.2f}x sseparse's time)"
-            ax.text(f["throughput"], y, " " + label, va="center", fontsize=7)
-        ax.set_title(case["title"], fontsize=9, loc="left")
-        ax.set_xlabel(f"{case['unit']}/s (higher is better)", fontsize=8)
+            ax.text(values[y], y, " " + label, va="center", fontsize=7)
+        ax.set_title(textwrap.fill(case["title"], 90), fontsize=9, loc="left")
+        ax.set_xlabel(f"{unit}/s (higher is better)", fontsize=8)
         ax.tick_params(labelsize=8)
         ax.margins(x=0.45)
     fig.suptitle(result["title"] + ": throughput", fontsize=10)
@@ -313,10 +319,14 @@ def _throughput_chart(plt: Any, result: dict[str, Any], path: Path) -> None:
 def _scaling_chart(plt: Any, result: dict[str, Any], path: Path) -> None:
     scalings = result["scalings"]
     palette = _palette(result)
+    cols = min(3, len(scalings))
+    rows = -(-len(scalings) // cols)
     fig, axes = plt.subplots(
-        1, len(scalings), figsize=(5.2 * len(scalings), 4.2), squeeze=False
+        rows, cols, figsize=(5.2 * cols, 4.2 * rows), squeeze=False
     )
-    for ax, scaling in zip(axes[0], scalings, strict=True):
+    for ax in axes.flat[len(scalings) :]:
+        ax.set_visible(False)
+    for ax, scaling in zip(axes.flat, scalings, strict=False):
         series = [s for s in scaling["series"] if s["sizes"]]
         for line in series:
             colour = palette[line["name"]]
@@ -345,7 +355,7 @@ def _scaling_chart(plt: Any, result: dict[str, Any], path: Path) -> None:
                 ax.annotate(
                     name, (x1, y0 * (x1 / x0) ** power), fontsize=7, color="#555555"
                 )
-        ax.set_title(scaling["title"], fontsize=9, loc="left", wrap=True)
+        ax.set_title(textwrap.fill(scaling["title"], 55), fontsize=9, loc="left")
         _axis(ax, "x")
         _axis(ax, "y")
         ax.set_xlabel(f"input size ({scaling['size_unit']})", fontsize=8)

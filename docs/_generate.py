@@ -722,8 +722,8 @@ def bench_results() -> list[dict[str, Any]]:
     ]
 
 
-def _ratio(value: float) -> str:
-    return f"{value:.3g}x" if value < 100 else f"{value:.0f}x"
+def _ratio(value: float, unit: str = "x") -> str:
+    return f"{value:.3g}{unit}" if value < 100 else f"{value:.0f}{unit}"
 
 
 def _bench_comparison() -> str:
@@ -754,8 +754,8 @@ def _bench_goals() -> str:
         [
             result["layer"],
             goal["text"],
-            "—" if goal["value"] is None else _ratio(goal["value"]),
-            f"{goal['op']} {goal['bound']:g}x",
+            "—" if goal["value"] is None else _ratio(goal["value"], goal["unit"]),
+            f"{goal['op']} {goal['bound']:g}{goal['unit']}",
             verdicts[goal["met"]],
         ]
         for result in bench_results()

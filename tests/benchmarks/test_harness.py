@@ -168,10 +168,10 @@ def test_rounds_are_interleaved_and_slow_contenders_get_fewer(clock: Counter) ->
     result = measure_layer(Layer("t", "T", "", cases=[case]), _harness.FULL)
     samples = {f["name"]: f["samples"] for f in result["cases"][0]["figures"]}
     assert samples["slow"] == 1
+    assert order.count("slow") == 1  # a slow first run is its one sample
     assert samples["a"] == samples["b"] >= _harness.FULL.min_rounds
     timed = order[3:]  # after each one's checked first run
-    assert timed[:3] == ["a", "b", "slow"]
-    assert timed[3:5] == ["b", "a"]  # the second round starts one further on
+    assert timed[:4] == ["a", "b", "b", "a"]  # each round starts one further on
 
 
 def _scaling(clock: Counter, power: int, **kw: Any) -> Scaling:
@@ -321,7 +321,7 @@ def test_the_committed_report_is_rendered_from_the_committed_results() -> None:
 
 
 def test_the_figure_is_the_median_not_the_best_or_the_mean(clock: Counter) -> None:
-    costs = iter([1.0, 1.0, 2.0, 3.0, 4.0, 100.0, 5.0, 6.0])  # first: the check run
+    costs = iter([0.1, 0.1, 0.2, 0.3, 0.4, 10.0, 0.5, 0.6])  # first: the check run
 
     def make() -> _harness.Run:
         def run(n: int) -> str:
@@ -332,5 +332,66 @@ def test_the_figure_is_the_median_not_the_best_or_the_mean(clock: Counter) -> No
 
     figures = _harness.measure([(Impl("x", make), make())], Work(1), None, 1e9, CHECK)
     assert figures[0]["samples"] == 7
-    assert figures[0]["median_s"] == 4.0
-    assert figures[0]["min_s"] == 1.0
+    assert figures[0]["median_s"] == pytest.approx(0.4)
+    assert figures[0]["min_s"] == pytest.approx(0.1)
+
+
+def test_a_scalings_sizes_are_sampled_in_the_same_rounds(clock: Counter) -> None:
+    """A growth ratio compares figures taken under the same drift."""
+    calls: list[int] = []
+
+    def make() -> _harness.Run:
+        def run(n: int) -> str:
+            calls.append(n)
+            clock.spend(1e-6 * n)
+            return "ok"
+
+        return run
+
+    impl = Impl("sseparse", make, role="sseparse")
+    scaling = Scaling(
+        "s",
+        "s",
+        [100, 1600],
+        lambda n: Work(n, "ok", n),
+        [impl],
+        check_sizes=(100, 1600),
+    )
+    check_layer(Layer("t", "T", "", scalings=[scaling]))
+    timed = calls[2:]  # after the two first runs
+    assert timed.index(1600) < len(timed) - 1 - timed[::-1].index(100)
+
+
+def test_sseparse_keeps_its_rounds_however_slow(clock: Counter) -> None:
+    """The goals judge sseparse's figures: never one sample, never a warm-up."""
+    runs: list[int] = []
+
+    def make() -> _harness.Run:
+        def run(n: int) -> str:
+            runs.append(n)
+            clock.spend(50.0)
+            return "ok"
+
+        return run
+
+    ours = Impl("sseparse", make, role="sseparse")
+    case = Case("c", "c", lambda: Work(1, "ok", 1), [ours], "MB", budget_s=1)
+    result = measure_layer(Layer("t", "T", "", cases=[case]), _harness.FULL)
+    assert result["cases"][0]["figures"][0]["samples"] == _harness.FULL.min_rounds
+    assert len(runs) == 1 + _harness.FULL.min_rounds  # the first run is not one
+
+
+def test_the_check_runs_sseparse_at_16n_whatever_the_run_limit(clock: Counter) -> None:
+    """A quadratic sseparse must fail the check, not be skipped by the limit."""
+    rows = check_layer(
+        Layer("t", "T", "", scalings=[_scaling(clock, 2, run_limit_s=1e-3)])
+    )
+    assert [(r["ok"], r["ratio"]) for r in rows] == [(False, pytest.approx(256.0))]
+
+
+def test_growth_needs_a_size_16_times_smaller(clock: Counter) -> None:
+    impl = costing(clock, "sseparse", 1e-6, role="sseparse")
+    scaling = Scaling("s", "s", [100, 200, 400], lambda n: Work(n, "ok", n), [impl])
+    goal = Goal("linear", "growth:s:sseparse", "<=", 20.0)
+    result = measure_layer(Layer("t", "T", "", scalings=[scaling], goals=[goal]), QUICK)
+    assert result["goals"][0]["met"] is None

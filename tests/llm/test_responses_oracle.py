@@ -844,7 +844,7 @@ def test_we_are_right_where_openai_is_not() -> None:
     assert isinstance(copied.final, dict), repr(copied.final)
     assert copied.final["output"][0]["content"][0]["text"] == COPIED_TEXT
     # Each delta's text so far is there when asked for (lazily, not copied
-    # on every delta: benchmarks/bench_llm.py (h) and (j) measure the cost).
+    # on every delta: the Responses cases of benchmarks/llm.py measure the cost).
     previews = _our_previews(copied.events)
     assert [p[3] for p in previews] == [
         COPIED_TEXT[: n + 10] for n in range(0, len(COPIED_TEXT), 10)
