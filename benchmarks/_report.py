@@ -283,6 +283,10 @@ def _axis(ax: Any, which: str) -> None:
     axis.set_minor_formatter(NullFormatter())
 
 
+def _rates(cases: list[dict[str, Any]]) -> list[list[float]]:
+    return [[f["throughput"] for f in c["figures"]] for c in cases]
+
+
 def _throughput_chart(plt: Any, result: dict[str, Any], path: Path) -> None:
     cases = result["cases"]
     palette = _palette(result)
@@ -290,6 +294,10 @@ def _throughput_chart(plt: Any, result: dict[str, Any], path: Path) -> None:
     fig, axes = plt.subplots(
         len(cases), 1, figsize=(8, max(2.5, height)), squeeze=False
     )
+    # One scale for every panel of a chart, so that bars compare across
+    # them: logarithmic when any panel spans more than 30 times.
+    spans = [max(r) / max(min(r), 1e-300) for r in _rates(cases)]
+    log = any(span > 30 for span in spans)
     for ax, case in zip(axes[:, 0], cases, strict=True):
         figures = list(reversed(case["figures"]))
         # MB/s on an engineering axis would read "10m": plot bytes/s instead
@@ -297,7 +305,7 @@ def _throughput_chart(plt: Any, result: dict[str, Any], path: Path) -> None:
         values = [f["throughput"] * scale for f in figures]
         names = [f["name"] for f in figures]
         ax.barh(names, values, color=[palette[n] for n in names])
-        if max(values) / max(min(values), 1e-300) > 30:
+        if log:
             ax.set_xscale("log")
         _axis(ax, "x")
         ours = _ours(case["figures"])

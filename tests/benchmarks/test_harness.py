@@ -395,3 +395,58 @@ def test_growth_needs_a_size_16_times_smaller(clock: Counter) -> None:
     goal = Goal("linear", "growth:s:sseparse", "<=", 20.0)
     result = measure_layer(Layer("t", "T", "", scalings=[scaling], goals=[goal]), QUICK)
     assert result["goals"][0]["met"] is None
+
+
+class _Recorder:
+    """A stand-in for matplotlib's pyplot, figure and axes: records calls."""
+
+    def __init__(self, n_axes: int = 0) -> None:
+        self.calls: list[tuple[str, tuple[Any, ...]]] = []
+        self.axes = [_Recorder() for _ in range(n_axes)]
+
+    def __getattr__(self, name: str) -> Any:
+        def record(*args: Any, **kwargs: Any) -> None:
+            self.calls.append((name, args))
+
+        return record
+
+    def __getitem__(self, key: Any) -> list[_Recorder]:  # axes[:, 0]
+        return self.axes
+
+
+class _Pyplot(_Recorder):
+    def subplots(self, rows: int, *args: Any, **kwargs: Any) -> Any:
+        self.grid = _Recorder(rows)
+        return _Recorder(), self.grid
+
+
+def _case(rates: list[float]) -> dict[str, Any]:
+    figures = [
+        {"name": f"i{i}", "role": "peer", "throughput": r, "median_s": 1 / r}
+        for i, r in enumerate(rates)
+    ]
+    return {"title": "c", "unit": "events", "figures": figures}
+
+
+@pytest.mark.parametrize(
+    ("panels", "log"),
+    [
+        ([[1.0, 100.0], [1.0, 2.0]], True),  # one wide panel: every one is log
+        ([[1.0, 2.0], [1.0, 100.0]], True),
+        ([[1.0, 2.0], [1.0, 20.0]], False),  # no panel spans 30 times
+    ],
+)
+def test_every_panel_of_a_throughput_chart_shares_one_scale(
+    panels: list[list[float]],
+    log: bool,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Bars compare across the panels of a chart: one x scale for them all."""
+    monkeypatch.setattr(_report, "_axis", lambda ax, which: None)  # no matplotlib
+    plt = _Pyplot()
+    cases = [_case(p) for p in panels]
+    result = {"title": "T", "layer": "t", "cases": cases, "scalings": []}
+    _report._throughput_chart(plt, result, tmp_path / "t.png")
+    scales = [("set_xscale", ("log",)) in ax.calls for ax in plt.grid.axes]
+    assert scales == [log] * len(panels)
