@@ -320,7 +320,7 @@ def _throughput_chart(plt: Any, result: dict[str, Any], path: Path) -> None:
         ax.margins(x=0.45)
     fig.suptitle(result["title"] + ": throughput", fontsize=10)
     fig.tight_layout()
-    fig.savefig(path, dpi=110)
+    fig.savefig(path, dpi=110, bbox_inches="tight")  # the bar labels too
     plt.close(fig)
 
 
