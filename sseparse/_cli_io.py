@@ -35,7 +35,6 @@ error and an exit status.
 from __future__ import annotations
 
 import base64
-import binascii
 import datetime
 import json
 import math
@@ -49,6 +48,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
 
 __all__ = [
+    "MAX_WAIT",
     "PROGRESS_LINE",
     "READ_SIZE",
     "RECORDING_MAGIC",
@@ -57,6 +57,7 @@ __all__ = [
     "open_input",
     "open_output",
     "record",
+    "sleep",
 ]
 
 READ_SIZE: Final = 64 * 1024
@@ -217,7 +218,19 @@ class Input:
         delay = due - time.monotonic()
         if delay > 0:
             self._before_wait()
-            time.sleep(delay)
+            sleep(delay, "the next chunk at this --speed")
+
+
+#: The longest wait the command line makes, in seconds (about 31 years):
+#: time.sleep() refuses much longer ones with an OverflowError or OSError.
+MAX_WAIT: Final = 1e9
+
+
+def sleep(seconds: float, what: str) -> None:
+    """``time.sleep(seconds)``; a wait past :data:`MAX_WAIT` is a mistake."""
+    if seconds > MAX_WAIT:
+        raise CliError(f"{what} would wait {seconds:.3g} s: too long to wait")
+    time.sleep(seconds)
 
 
 class _ProgressLine:
@@ -309,15 +322,20 @@ def _chunk_line(line: bytes, number: int) -> tuple[float, bytes]:
     if type(item) is not dict:
         raise _bad_line(number, "expected a JSON object")
     at: Any = item.get("t")
-    if type(at) not in (int, float) or not at >= 0:
+    # Not NaN, not Infinity (Python's JSON reader takes both), not an integer
+    # too big for a float.
+    if type(at) not in (int, float) or not 0 <= at <= sys.float_info.max:
         raise _bad_line(number, 'expected "t", the seconds since the start')
     seconds = float(at)
     if type(item.get("text")) is str:
-        return seconds, item["text"].encode("utf-8")
+        try:
+            return seconds, item["text"].encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate, such as "\ud800"
+            raise _bad_line(number, '"text" is not valid Unicode') from None
     if type(item.get("b64")) is str:
         try:
             return seconds, base64.b64decode(item["b64"], validate=True)
-        except binascii.Error:
+        except ValueError:  # binascii.Error, or non-ASCII characters
             raise _bad_line(number, '"b64" is not valid base64') from None
     raise _bad_line(number, 'expected "text" or "b64", the chunk')
 

@@ -34,7 +34,6 @@ import json
 import math
 import os
 import sys
-import time
 from importlib import resources
 from typing import TYPE_CHECKING, Any, BinaryIO, Literal, NoReturn, TextIO
 
@@ -47,6 +46,7 @@ from sseparse._cli_io import (
     open_input,
     open_output,
     record,
+    sleep,
 )
 from sseparse._cli_render import (
     LiveView,
@@ -95,18 +95,29 @@ class _Decoded:
         self._chunks = chunks
         self.decoder = SSEDecoder()
         self.count = 0
+        #: The decoder's own error (a limit), which ended the stream.
+        self.error: ProtocolError | None = None
 
     def __iter__(self) -> Iterator[ServerSentEvent]:
         decoder = self.decoder
-        for chunk in self._chunks:
-            for event in decoder.feed(chunk):
-                self.count += 1
-                yield event
-        yield from decoder.close()
+        try:
+            for chunk in self._chunks:
+                for event in decoder.feed(chunk):
+                    self.count += 1
+                    yield event
+            yield from decoder.close()
+        except ProtocolError as exc:
+            for item in exc.items:  # the events the failing chunk completed
+                if isinstance(item, ServerSentEvent):
+                    self.count += 1
+                    yield item
+            self.error = exc  # unless the consumer failed on one of them
+            raise
 
     def hints(self, said: str = "") -> list[str]:
-        """What to tell about the stream's shape, unless *said* told it."""
-        return _hints(self.decoder, self.count, said)
+        """What to tell about the stream's shape, unless *said* told it (or
+        the decoder failed: its error is what to tell)."""
+        return [] if self.error else _hints(self.decoder, self.count, said)
 
 
 def _hints(decoder: SSEDecoder[Any], count: int, said: str = "") -> list[str]:
@@ -146,7 +157,7 @@ def _demo_chunks(
     for start in range(0, len(data), size):
         if delay and start:
             flush()
-            time.sleep(delay)
+            sleep(delay, "--delay")
         yield data[start : start + size]
 
 
@@ -195,13 +206,23 @@ def _run_events(args: argparse.Namespace, out: TextIO) -> int:
 def _sse_events(chunks: Iterable[bytes], comments: bool, out: TextIO) -> int:
     decoder = SSEDecoder(comments=True)
     count = 0
-    for chunk in chunks:
-        for item in decoder.feed(chunk):
+
+    def show(items: Iterable[ServerSentEvent | Comment]) -> None:
+        nonlocal count
+        for item in items:
             if isinstance(item, ServerSentEvent):
                 count += 1
             elif not comments:
                 continue
             out.write(json.dumps(_as_json(item), ensure_ascii=False) + "\n")
+
+    try:
+        for chunk in chunks:
+            show(decoder.feed(chunk))
+    except ProtocolError as exc:
+        show(exc.items)  # what the failing chunk completed, then the error
+        out.flush()
+        raise
     decoder.close()
     out.flush()
     hints = _hints(decoder, count)
@@ -311,7 +332,11 @@ def _replay_failed(
 
 
 def _stream_failed(exc: ProtocolError, events: _Decoded, more: str = "") -> int:
-    """Say why the stream failed (then *more*), and the hints; status 1."""
+    """Say why the stream failed (then *more*), and the hints; status 1.
+
+    A decoder's error comes first: the stream then only saw its input end.
+    """
+    exc = events.error or exc
     said = str(exc)
     if isinstance(exc, UnknownProtocol):
         _say(said)

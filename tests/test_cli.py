@@ -494,7 +494,7 @@ def test_demo_is_paced_only_on_a_terminal_or_when_asked(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     sleeps: list[float] = []
-    monkeypatch.setattr("sseparse.cli.time.sleep", sleeps.append)
+    monkeypatch.setattr("sseparse._cli_io.time.sleep", sleeps.append)
     monkeypatch.setattr("sys.stdout", out)
     assert main(args) == 0
     assert bool(sleeps) == paced
