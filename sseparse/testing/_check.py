@@ -3,11 +3,12 @@
 Every public strategy checks its options when it is called, not when a value is
 drawn, and raises hypothesis' :class:`~hypothesis.errors.InvalidArgument` (as
 hypothesis' own strategies do) with the strategy, the option, what it expects and
-what came: ``event_streams(max_size=...) expects an int >= 0, got -1``.
+what came: ``hostile_streams(max_events=...) expects an int >= 1, got 0 (int)``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Set
 from typing import TYPE_CHECKING
 
 from hypothesis.errors import InvalidArgument
@@ -29,10 +30,20 @@ def _fail(where: str, option: str, expected: str, value: object) -> InvalidArgum
 
 
 def check_int(
-    where: str, option: str, value: object, *, low: int, high: int | None = None
+    where: str,
+    option: str,
+    value: object,
+    *,
+    low: int,
+    high: int | None = None,
+    low_from: str = "",
 ) -> int:
-    """*value*, if it is an int (not a bool) in ``[low, high]``; else raise."""
-    expected = f"an int >= {low}" if high is None else f"an int in [{low}, {high}]"
+    """*value*, if it is an int (not a bool) in ``[low, high]``; else raise.
+
+    *low_from* names the option that set *low*, for the message.
+    """
+    bound = f"{low_from} ({low})" if low_from else str(low)
+    expected = f"an int >= {bound}" if high is None else f"an int in [{low}, {high}]"
     if (
         not isinstance(value, int)
         or isinstance(value, bool)
@@ -57,7 +68,11 @@ def check_choices(
     allowed: Sequence[str] | None = None,
 ) -> tuple[str, ...]:
     """*value* as a tuple, if it is a non-empty collection of strings (from
-    *allowed* when given, no repeats needed); else raise."""
+    *allowed* when given, no repeats needed); else raise.
+
+    A set's items come sorted: its own order is the hash order, which changes
+    from run to run, and a strategy must draw the same from the same seed.
+    """
     if allowed is None:
         expected = "a non-empty sequence of str"
     else:
@@ -71,4 +86,4 @@ def check_choices(
         or (allowed is not None and not set(items) <= set(allowed))
     ):
         raise _fail(where, option, expected, items)
-    return items
+    return tuple(sorted(items)) if isinstance(value, Set) else items

@@ -284,13 +284,15 @@ def hostile_streams(
     partial line and ``max_event_chars`` of data at any time.
 
     Args:
-        max_line_bytes: the consumer's bound on one line's bytes.
-        max_event_chars: the consumer's bound on one event's data.
+        max_line_bytes: the consumer's bound on one line's bytes (at least
+            16: the well-formed events between the attacks need room).
+        max_event_chars: the consumer's bound on one event's data (at least
+            16).
         max_retry_digits: the consumer's bound on a ``retry`` value's digits.
         max_json_depth: the consumer's bound on JSON nesting in ``data``.
         max_events: how many tiny events a ``tiny_events`` attack sends.
         max_total_bytes: the most bytes in one stream (the attacks are cut to
-            fit).
+            fit; at least 1024).
         kinds: the attacks to draw, from :data:`HOSTILE_KINDS`.
 
     Returns:

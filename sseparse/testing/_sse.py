@@ -272,7 +272,7 @@ def event_streams(
     """
     where = "event_streams"
     low = check_int(where, "min_size", min_size, low=0)
-    check_int(where, "max_size", max_size, low=low)
+    check_int(where, "max_size", max_size, low=low, low_from="min_size")
     check_int(where, "max_text_size", max_text_size, low=1)
     for option, value in (
         ("multiline_data", multiline_data),
