@@ -283,10 +283,6 @@ def _axis(ax: Any, which: str) -> None:
     axis.set_minor_formatter(NullFormatter())
 
 
-def _rates(cases: list[dict[str, Any]]) -> list[list[float]]:
-    return [[f["throughput"] for f in c["figures"]] for c in cases]
-
-
 def _throughput_chart(plt: Any, result: dict[str, Any], path: Path) -> None:
     cases = result["cases"]
     palette = _palette(result)
@@ -296,8 +292,8 @@ def _throughput_chart(plt: Any, result: dict[str, Any], path: Path) -> None:
     )
     # One scale for every panel of a chart, so that bars compare across
     # them: logarithmic when any panel spans more than 30 times.
-    spans = [max(r) / max(min(r), 1e-300) for r in _rates(cases)]
-    log = any(span > 30 for span in spans)
+    rates = ([f["throughput"] for f in c["figures"]] for c in cases)
+    log = any(max(r) / max(min(r), 1e-300) > 30 for r in rates)
     for ax, case in zip(axes[:, 0], cases, strict=True):
         figures = list(reversed(case["figures"]))
         # MB/s on an engineering axis would read "10m": plot bytes/s instead

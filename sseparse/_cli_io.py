@@ -48,7 +48,6 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
 
 __all__ = [
-    "MAX_WAIT",
     "PROGRESS_LINE",
     "READ_SIZE",
     "RECORDING_MAGIC",

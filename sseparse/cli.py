@@ -89,30 +89,40 @@ def demo_bytes() -> bytes:
 
 
 class _Decoded:
-    """The SSE events of a chunk source, counted, decoded by one decoder."""
+    """The SSE events (iterate) or events and comments (:meth:`items`) of a
+    chunk source, the events counted, decoded by one decoder."""
 
     def __init__(self, chunks: Iterable[bytes]) -> None:
         self._chunks = chunks
-        self.decoder = SSEDecoder()
+        self.decoder = SSEDecoder(comments=True)
         self.count = 0
         #: The decoder's own error (a limit), which ended the stream.
         self.error: ProtocolError | None = None
 
     def __iter__(self) -> Iterator[ServerSentEvent]:
+        for item in self.items():
+            if isinstance(item, ServerSentEvent):
+                yield item
+
+    def items(self) -> Iterator[ServerSentEvent | Comment]:
         decoder = self.decoder
         try:
             for chunk in self._chunks:
-                for event in decoder.feed(chunk):
-                    self.count += 1
-                    yield event
-            yield from decoder.close()
+                yield from self._counted(decoder.feed(chunk))
+            yield from self._counted(decoder.close())
         except ProtocolError as exc:
-            for item in exc.items:  # the events the failing chunk completed
-                if isinstance(item, ServerSentEvent):
-                    self.count += 1
-                    yield item
+            # what the failing chunk completed, then the error
+            yield from self._counted(exc.items)
             self.error = exc  # unless the consumer failed on one of them
             raise
+
+    def _counted(
+        self, items: Iterable[ServerSentEvent | Comment]
+    ) -> Iterator[ServerSentEvent | Comment]:
+        for item in items:
+            if isinstance(item, ServerSentEvent):
+                self.count += 1
+            yield item
 
     def hints(self, said: str = "") -> list[str]:
         """What to tell about the stream's shape, unless *said* told it (or
@@ -197,35 +207,22 @@ def _run_events(args: argparse.Namespace, out: TextIO) -> int:
     try:
         reader = Input(source, before_wait=out.flush, progress=_progress(out))
         if args.sse or args.comments:
-            return _sse_events(reader.chunks(), args.comments, out)
+            return _sse_events(_Decoded(reader.chunks()), args.comments, out)
         return _vocabulary_events(_Decoded(reader.chunks()), args.protocol, out)
     finally:
         _close(source)
 
 
-def _sse_events(chunks: Iterable[bytes], comments: bool, out: TextIO) -> int:
-    decoder = SSEDecoder(comments=True)
-    count = 0
-
-    def show(items: Iterable[ServerSentEvent | Comment]) -> None:
-        nonlocal count
-        for item in items:
-            if isinstance(item, ServerSentEvent):
-                count += 1
-            elif not comments:
-                continue
-            out.write(json.dumps(_as_json(item), ensure_ascii=False) + "\n")
-
+def _sse_events(decoded: _Decoded, comments: bool, out: TextIO) -> int:
     try:
-        for chunk in chunks:
-            show(decoder.feed(chunk))
-    except ProtocolError as exc:
-        show(exc.items)  # what the failing chunk completed, then the error
-        out.flush()
+        for item in decoded.items():
+            if comments or isinstance(item, ServerSentEvent):
+                out.write(json.dumps(_as_json(item), ensure_ascii=False) + "\n")
+    except ProtocolError:
+        out.flush()  # the events before the error, then the error
         raise
-    decoder.close()
     out.flush()
-    hints = _hints(decoder, count)
+    hints = decoded.hints()
     for hint in hints:
         _say(hint)
     return 1 if hints else 0

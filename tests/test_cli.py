@@ -23,9 +23,12 @@ from sseparse.errors import IncompleteStream
 from sseparse.jsonstream import MISSING
 from sseparse.llm import ToolCallArgumentsDelta, UnknownEvent, stream
 from tests.cli._run import (
+    CUT_HINT,
     DATA,
+    EMPTY_HINT,
     ESC,
     TIMEOUT,
+    Terminal,
     command,
     environ,
     read_until,
@@ -40,11 +43,6 @@ if TYPE_CHECKING:
     from sseparse.llm import AnyStreamEvent, LLMStream
 
 COMMANDS = ("demo", "events", "replay", "record", "check")
-CUT_HINT = (
-    "sseparse: the last event was not ended by a blank line: "
-    "an event ends with a blank line"
-)
-EMPTY_HINT = "sseparse: no events found: is this an event stream?"
 
 
 # -- version, help, mistakes ---------------------------------------------------------
@@ -473,18 +471,13 @@ def test_demo_on_a_terminal_is_coloured_and_respects_no_color() -> None:
     assert ESC in out
 
 
-class _Terminal(io.StringIO):
-    def isatty(self) -> bool:
-        return True
-
-
 @pytest.mark.parametrize(
     ("out", "args", "paced"),
     [
         (io.StringIO(), ["demo"], False),
-        (_Terminal(), ["demo"], True),
+        (Terminal(), ["demo"], True),
         (io.StringIO(), ["demo", "--delay", "0.5"], True),
-        (_Terminal(), ["demo", "--delay", "0"], False),
+        (Terminal(), ["demo", "--delay", "0"], False),
     ],
 )
 def test_demo_is_paced_only_on_a_terminal_or_when_asked(
@@ -528,6 +521,8 @@ def test_the_cli_module_has_no_dead_private_function() -> None:
         (["events"], False, True),
         (["events"], True, False),  # would mix with the events on the screen
         (["replay"], True, False),
+        (["replay", "--raw"], False, True),
+        (["replay", "--raw"], True, False),
         (["replay", "--final-only"], True, True),
     ],
 )
@@ -541,10 +536,10 @@ def test_a_big_file_gets_a_progress_line_on_a_terminal(
     path = tmp_path / "stream.sse"
     path.write_bytes(demo_bytes())
     monkeypatch.setattr("sseparse._cli_io.PROGRESS_BYTES", 1000)
-    err = _Terminal()
+    err = Terminal()
     monkeypatch.setattr("sys.stderr", err)
     monkeypatch.setattr(
-        "sys.stdout", _Terminal() if stdout_is_a_terminal else io.StringIO()
+        "sys.stdout", Terminal() if stdout_is_a_terminal else io.StringIO()
     )
     assert main([*args, str(path)]) == 0
     if shown:

@@ -6,6 +6,7 @@ busy machine makes these tests slower, never red.
 
 from __future__ import annotations
 
+import io
 import os
 import select
 import subprocess
@@ -17,6 +18,18 @@ from typing import IO, Any
 DATA = Path(__file__).resolve().parent.parent / "data"
 TIMEOUT = 120.0  # seconds; generous, and never reached by a healthy run
 ESC = "\x1b["
+CUT_HINT = (
+    "sseparse: the last event was not ended by a blank line: "
+    "an event ends with a blank line"
+)
+EMPTY_HINT = "sseparse: no events found: is this an event stream?"
+
+
+class Terminal(io.StringIO):
+    """Standard output or error as a terminal, in the same process."""
+
+    def isatty(self) -> bool:
+        return True
 
 
 def command(*args: str) -> list[str]:

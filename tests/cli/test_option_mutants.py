@@ -18,26 +18,14 @@ from typing import TYPE_CHECKING
 import pytest
 
 from sseparse._cli_render import use_color
-from sseparse.cli import demo_bytes, main
+from sseparse.cli import main
 from sseparse.errors import UsageError
-from tests.cli._run import DATA, run
+from tests.cli._run import CUT_HINT, DATA, EMPTY_HINT, Terminal, run
 
 if TYPE_CHECKING:
     from pathlib import Path
 
 TEXT_PLAIN = DATA / "anthropic_messages" / "text_plain.sse"
-EMPTY_HINT = "sseparse: no events found: is this an event stream?"
-CUT_HINT = (
-    "sseparse: the last event was not ended by a blank line: "
-    "an event ends with a blank line"
-)
-
-
-class _Terminal(io.StringIO):
-    """Standard output or error as a terminal."""
-
-    def isatty(self) -> bool:
-        return True
 
 
 class _ClosedPipe(io.StringIO):
@@ -121,7 +109,7 @@ def test_demo_paces_by_default_only_on_a_terminal(
     """Rule: ``demo`` waits between reads on a terminal or when asked, only."""
     slept: list[float] = []
     monkeypatch.setattr("sseparse._cli_io.time.sleep", slept.append)
-    out = _Terminal() if terminal else io.StringIO()
+    out = Terminal() if terminal else io.StringIO()
     monkeypatch.setattr("sys.stdout", out)
     assert main(["demo", *args]) == 0
     assert set(slept) == sleeps
@@ -236,35 +224,6 @@ def test_an_error_escaping_a_command_is_one_line_with_its_status(
 
 
 # -- progress ------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("args", "stdout_is_a_terminal", "shown"),
-    [
-        (["events"], False, True),
-        (["events"], True, False),  # would mix with the events on the screen
-        (["replay", "--raw"], False, True),
-        (["replay", "--raw"], True, False),
-    ],
-)
-def test_the_progress_line_never_shares_a_terminal_with_the_output(
-    args: list[str],
-    stdout_is_a_terminal: bool,
-    shown: bool,
-    monkeypatch: pytest.MonkeyPatch,
-    tmp_path: Path,
-) -> None:
-    """Rule: a progress line only when the output is not on the same screen."""
-    path = tmp_path / "stream.sse"
-    path.write_bytes(demo_bytes())
-    monkeypatch.setattr("sseparse._cli_io.PROGRESS_BYTES", 1000)
-    err = _Terminal()
-    monkeypatch.setattr("sys.stderr", err)
-    monkeypatch.setattr(
-        "sys.stdout", _Terminal() if stdout_is_a_terminal else io.StringIO()
-    )
-    assert main([*args, str(path)]) == 0
-    assert ("reading 100% of 0 MB" in err.getvalue()) == shown
 
 
 # -- files ---------------------------------------------------------------------------
@@ -449,5 +408,5 @@ def test_colour_only_on_a_terminal_unless_told(
     monkeypatch.setenv("TERM", "xterm")
     for name, value in env.items():
         monkeypatch.setenv(name, value)
-    out = _Terminal() if terminal else io.StringIO()
+    out = Terminal() if terminal else io.StringIO()
     assert use_color(choice, out) is coloured

@@ -118,15 +118,6 @@ LOWEST: list[tuple[Strategy, tuple[Any, ...], str, int]] = [
 LOWEST_IDS = [f"{s.__name__}-{option}" for s, _, option, _ in LOWEST]
 
 
-def test_every_int_option_has_its_lowest_value_listed() -> None:
-    """The table below covers every int option (a new one must be added)."""
-    listed = {(s.__name__, option) for s, _, option, _ in LOWEST}
-    options = {
-        (s.__name__, option) for s, _ in STRATEGIES for option in _options(s, int)
-    }
-    assert listed == options
-
-
 @pytest.mark.parametrize(
     ("strategy", "args", "option", "lowest"), LOWEST, ids=LOWEST_IDS
 )
@@ -245,11 +236,21 @@ CHOICES: list[tuple[Strategy, str, tuple[str, ...] | None, str]] = [
 CHOICE_IDS = [f"{s.__name__}-{option}" for s, option, _, _ in CHOICES]
 
 
-def test_every_name_list_option_is_listed() -> None:
-    """The table below covers every option whose default is a tuple of names."""
-    listed = {(s.__name__, option) for s, option, _, _ in CHOICES}
+@pytest.mark.parametrize(
+    ("listed", "kind"),
+    [
+        ({(s.__name__, option) for s, _, option, _ in LOWEST}, int),
+        ({(s.__name__, option) for s, option, _, _ in CHOICES}, tuple),
+    ],
+    ids=["int-LOWEST", "name-list-CHOICES"],
+)
+def test_every_option_of_a_kind_is_in_its_table(
+    listed: set[tuple[str, str]], kind: type
+) -> None:
+    """LOWEST covers every int option, CHOICES every option whose default is a
+    tuple of names: a new option must be added to its table."""
     options = {
-        (s.__name__, option) for s, _ in STRATEGIES for option in _options(s, tuple)
+        (s.__name__, option) for s, _ in STRATEGIES for option in _options(s, kind)
     }
     assert listed == options
 
